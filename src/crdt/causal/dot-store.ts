@@ -1,0 +1,368 @@
+/**
+ * The causal dot store behind `AWSet`, `RWSet`, `MVRegister` and `AWMap`: only alive
+ * entries are kept, each named by a dot, together with the causal context (the version
+ * vector of every event seen). Removing or overwriting an entry deletes it and spends a
+ * new dot, so nothing is left behind for it: the context alone records that it existed.
+ *
+ * A delta cut from `base` carries the alive entries outside `base`, the sender's whole
+ * context, and, as ranges, the dots within `base` the sender no longer holds. Merging it
+ * into a replica that covers `base` gives the same state as merging the sender's whole
+ * state. `FORMAT.md` section 4.6 gives the layout and the merge rule; `README.md` in this
+ * folder explains why it is correct.
+ */
+import {
+  DecodeError,
+  ReplicaTableReader,
+  ReplicaTableWriter,
+  expectArray,
+  expectEntries,
+  expectObject,
+  expectUint,
+  type DecodeLimits,
+  type PayloadCodec,
+  type Reader,
+  type Writer,
+} from '../../codec/index.js';
+import { VersionVector, type Dot } from '../clock/index.js';
+import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
+import {
+  addVersionReplicas,
+  byDot,
+  dotFromJSON,
+  mapObjects,
+  readBase,
+  readGroups,
+  readVersion,
+  replicaFromJSON,
+  versionFromJSON,
+  writeGroups,
+  writeVersion,
+} from '../wire.js';
+
+/** Inclusive ranges `[start, end]` of counters, sorted, never touching. */
+export type Ranges = readonly (readonly [number, number])[];
+
+/** Payload model of a causal dot store. */
+export interface CausalModel<E extends Dot> {
+  readonly context: VersionVector;
+  readonly base: VersionVector;
+  /** Per replica, the dots within `base` that the sender no longer holds. */
+  readonly dead: ReadonlyMap<string, Ranges>;
+  /** Alive entries outside `base`, sorted by dot. */
+  readonly entries: readonly E[];
+}
+
+/** How a type's entry payload is encoded. */
+export interface EntryCodec<E extends Dot> {
+  write(w: Writer, entry: E): void;
+  read(r: Reader, replica: string, counter: number): E;
+  toJSON(entry: E): Record<string, unknown>;
+  fromJSON(o: Record<string, unknown>, dot: Dot, path: string, limits: DecodeLimits): E;
+}
+
+/** Builds the payload codec of a causal type from its entry codec. */
+export function causalCodec<E extends Dot>(tag: number, name: string, entry: EntryCodec<E>): PayloadCodec<CausalModel<E>> {
+  return {
+    tag,
+    name,
+    write(w: Writer, model: CausalModel<E>): void {
+      const table = new ReplicaTableWriter();
+      addVersionReplicas(table, model.context);
+      table.write(w);
+      writeVersion(w, table, model.context);
+      writeVersion(w, table, model.base);
+      const dead = [...model.dead].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      w.uint(dead.length);
+      for (const [replica, ranges] of dead) {
+        table.ref(w, replica);
+        w.uint(ranges.length);
+        let previousEnd = 0;
+        for (const [start, end] of ranges) {
+          w.uint(start - previousEnd - 1);
+          w.uint(end - start + 1);
+          previousEnd = end;
+        }
+      }
+      writeGroups(w, table, model.entries, entry.write);
+    },
+    read(r: Reader): CausalModel<E> {
+      const table = new ReplicaTableReader(r);
+      const context = readVersion(r, table);
+      const base = readBase(r, table, context);
+      const dead = new Map<string, Ranges>();
+      const replicas = r.count(2);
+      let previousRef = -1;
+      for (let i = 0; i < replicas; i++) {
+        const ref = table.refIndex(r);
+        if (ref <= previousRef) throw r.error('non-canonical', 'dead ranges must be in strictly increasing replica order');
+        previousRef = ref;
+        const replica = table.ids[ref]!;
+        const n = r.count(2);
+        if (n === 0) throw r.error('non-canonical', 'a replica with no dead range is not listed');
+        const ranges: [number, number][] = [];
+        let previousEnd = 0;
+        for (let k = 0; k < n; k++) {
+          const gap = r.uint();
+          if (k > 0 && gap === 0) throw r.error('non-canonical', 'dead ranges never touch');
+          const length = r.uint();
+          if (length === 0) throw r.error('non-canonical', 'a dead range is never empty');
+          const start = previousEnd + gap + 1;
+          const end = start + length - 1;
+          if (end > base.get(replica)) throw r.error('invalid-value', `dead range of ${replica} ends past the base`);
+          ranges.push([start, end]);
+          previousEnd = end;
+        }
+        dead.set(replica, ranges);
+      }
+      const entries = readGroups(r, table, (r, replica, counter) => {
+        if (counter > context.get(replica) || counter <= base.get(replica)) {
+          throw r.error('invalid-value', `entry (${replica}, ${counter}) must lie in the context and outside the base`);
+        }
+        return entry.read(r, replica, counter);
+      });
+      table.finish(r);
+      return { context, base, dead, entries };
+    },
+    toJSON(model: CausalModel<E>): unknown {
+      const dead: Record<string, unknown> = {};
+      for (const [replica, ranges] of [...model.dead].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        Object.defineProperty(dead, replica, { value: ranges.map(([s, e]) => [s, e]), enumerable: true, writable: true, configurable: true });
+      }
+      return {
+        context: model.context.toJSON(),
+        base: model.base.toJSON(),
+        dead,
+        entries: model.entries.map((e) => ({ replica: e.replica, counter: e.counter, ...entry.toJSON(e) })),
+      };
+    },
+    fromJSON(json: unknown, limits: DecodeLimits): CausalModel<E> {
+      const o = expectObject(json, 'payload');
+      const dead = new Map<string, Ranges>();
+      for (const [replica, list] of expectEntries(o.dead, 'payload.dead', limits)) {
+        const path = `payload.dead.${replica}`;
+        replicaFromJSON(replica, path);
+        dead.set(
+          replica,
+          expectArray(list, path, limits).map((range, i) => {
+            const pair = expectArray(range, `${path}[${i}]`, limits);
+            if (pair.length !== 2) throw new DecodeError('invalid-value', `${path}[${i}] must be [start, end]`);
+            const start = expectUint(pair[0], `${path}[${i}][0]`, 1);
+            const end = expectUint(pair[1], `${path}[${i}][1]`, start);
+            return [start, end] as const;
+          }),
+        );
+      }
+      return {
+        context: versionFromJSON(o.context, 'payload.context', limits),
+        base: versionFromJSON(o.base, 'payload.base', limits),
+        dead,
+        entries: mapObjects(o.entries, 'payload.entries', limits, (e, path) => entry.fromJSON(e, dotFromJSON(e, path), path, limits)),
+      };
+    },
+  };
+}
+
+/** Whether `counter` falls in one of the sorted `ranges`. */
+function inRanges(ranges: Ranges, counter: number): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const [start, end] = ranges[mid]!;
+    if (counter < start) hi = mid - 1;
+    else if (counter > end) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** What merging a frame will do, computed before anything changes. */
+export interface MergePlan<E extends Dot> {
+  readonly remove: readonly E[];
+  readonly add: readonly E[];
+}
+
+/** Alive entries indexed by dot, and the causal context. */
+export class DotStore<E extends Dot> {
+  /** Every event seen. */
+  readonly context = new VersionVector();
+  private readonly byReplica = new Map<string, Map<number, E>>();
+  private count = 0;
+
+  /** Number of alive entries. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds an alive entry (its dot must not be present). */
+  add(entry: E): void {
+    let entries = this.byReplica.get(entry.replica);
+    if (entries === undefined) {
+      entries = new Map();
+      this.byReplica.set(entry.replica, entries);
+    }
+    entries.set(entry.counter, entry);
+    this.count++;
+  }
+
+  /** Removes an alive entry; returns whether it was there. */
+  remove(entry: Dot): boolean {
+    const entries = this.byReplica.get(entry.replica);
+    if (entries === undefined || !entries.delete(entry.counter)) return false;
+    if (entries.size === 0) this.byReplica.delete(entry.replica);
+    this.count--;
+    return true;
+  }
+
+  /** The state, or the delta a holder of `since` lacks. */
+  snapshot(since: VersionVector | undefined): CausalModel<E> {
+    const base = since === undefined ? new VersionVector() : since.meet(this.context);
+    const dead = new Map<string, Ranges>();
+    const entries: E[] = [];
+    for (const [replica, limit] of base.entries()) {
+      const alive: number[] = [];
+      for (const counter of this.byReplica.get(replica)?.keys() ?? []) if (counter <= limit) alive.push(counter);
+      alive.sort((a, b) => a - b);
+      const ranges: [number, number][] = [];
+      let next = 1;
+      for (const counter of alive) {
+        if (counter > next) ranges.push([next, counter - 1]);
+        next = counter + 1;
+      }
+      if (next <= limit) ranges.push([next, limit]);
+      if (ranges.length > 0) dead.set(replica, ranges);
+    }
+    for (const [replica, map] of this.byReplica) {
+      const limit = base.get(replica);
+      for (const entry of map.values()) if (entry.counter > limit) entries.push(entry);
+    }
+    entries.sort(byDot);
+    return { context: this.context.clone(), base, dead, entries };
+  }
+
+  /**
+   * What merging `model` changes. The caller has checked that this store covers
+   * `model.base`. Reads only.
+   */
+  plan(model: CausalModel<E>): MergePlan<E> {
+    const remove: E[] = [];
+    // Entries within the base that the sender no longer holds.
+    for (const [replica, ranges] of model.dead) {
+      const mine = this.byReplica.get(replica);
+      if (mine === undefined) continue;
+      let total = 0;
+      for (const [start, end] of ranges) total += end - start + 1;
+      if (total <= mine.size) {
+        for (const [start, end] of ranges) {
+          for (let c = start; c <= end; c++) {
+            const e = mine.get(c);
+            if (e !== undefined) remove.push(e);
+          }
+        }
+      } else {
+        for (const e of mine.values()) if (inRanges(ranges, e.counter)) remove.push(e);
+      }
+    }
+    // Entries outside the base that the sender has seen but no longer holds.
+    let incoming: Map<string, Set<number>> | undefined;
+    for (const [replica, limit] of model.context.entries()) {
+      const mine = this.byReplica.get(replica);
+      const from = model.base.get(replica);
+      if (mine === undefined || limit <= from) continue;
+      if (incoming === undefined) {
+        incoming = new Map();
+        for (const e of model.entries) {
+          let set = incoming.get(e.replica);
+          if (set === undefined) incoming.set(e.replica, (set = new Set()));
+          set.add(e.counter);
+        }
+      }
+      const kept = incoming.get(replica);
+      if (limit - from <= mine.size) {
+        for (let c = from + 1; c <= limit; c++) {
+          const e = mine.get(c);
+          if (e !== undefined && !kept?.has(c)) remove.push(e);
+        }
+      } else {
+        for (const e of mine.values()) {
+          if (e.counter > from && e.counter <= limit && !kept?.has(e.counter)) remove.push(e);
+        }
+      }
+    }
+    const add: E[] = [];
+    for (const e of model.entries) if (!this.context.contains(e)) add.push(e);
+    return { remove, add };
+  }
+
+  /** Every alive entry, in no particular order. */
+  *entries(): IterableIterator<E> {
+    for (const map of this.byReplica.values()) yield* map.values();
+  }
+}
+
+/**
+ * Shared machinery of the causal types: snapshot and merge through a {@link DotStore},
+ * with hooks that keep a type's own index (by element or key) in step.
+ */
+export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent> extends ReplicatedBase<CausalModel<E>, Ev> {
+  protected readonly store = new DotStore<E>();
+
+  protected constructor(options: ReplicatedOptions, codec: PayloadCodec<CausalModel<E>>) {
+    super(options, codec);
+  }
+
+  protected get clock(): VersionVector {
+    return this.store.context;
+  }
+
+  /** Records a new alive entry in the type's index. */
+  protected abstract indexAdd(entry: E): void;
+  /** Removes an entry from the type's index. */
+  protected abstract indexRemove(entry: E): void;
+  /**
+   * Applies `mutate` (which changes the store and index) and describes the visible
+   * change, given the entries it touches.
+   */
+  protected abstract describe(touched: readonly E[], mutate: () => void): Ev;
+
+  protected snapshot(since: VersionVector | undefined): CausalModel<E> {
+    return this.store.snapshot(since);
+  }
+
+  protected merge(model: CausalModel<E>): Ev | undefined {
+    const plan = this.store.plan(model);
+    let advanced = false;
+    const event = this.describe([...plan.remove, ...plan.add], () => {
+      for (const e of plan.remove) {
+        this.store.remove(e);
+        this.indexRemove(e);
+      }
+      for (const e of plan.add) {
+        this.store.add(e);
+        this.indexAdd(e);
+      }
+      advanced = this.store.context.merge(model.context);
+    });
+    return plan.remove.length > 0 || plan.add.length > 0 || advanced ? event : undefined;
+  }
+
+  /**
+   * A local change: removes `old` entries and adds the entry `make` builds from a fresh
+   * dot (or spends a dot and adds nothing when `make` is undefined).
+   */
+  protected replaceLocal(old: readonly E[], make: ((counter: number) => E) | undefined): void {
+    const counter = this.store.context.next(this.replica);
+    const added = make?.(counter);
+    const event = this.describe(added ? [...old, added] : old, () => {
+      for (const e of old) {
+        this.store.remove(e);
+        this.indexRemove(e);
+      }
+      if (added) {
+        this.store.add(added);
+        this.indexAdd(added);
+      }
+    });
+    this.emit({ ...event, origin: 'local' });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Last-writer-wins writes, shared by `LWWRegister` and `LWWMap`: a value (or a deletion)
+ * stamped with a hybrid logical clock timestamp and the dot of the event that wrote it.
+ */
+import { compareValues, expectUint, valueFromJSON, type DecodeLimits, type JsonValue, type Reader } from '../codec/index.js';
+import { DecodeError } from '../codec/index.js';
+import { MAX_WALL, compareTimestamps, type Dot } from './clock/index.js';
+import { dotFromJSON } from './wire.js';
+
+/** A write: its event, its timestamp, and the value (`undefined` for a map deletion). */
+export interface Write extends Dot {
+  readonly wall: number;
+  readonly logical: number;
+  readonly value: JsonValue | undefined;
+}
+
+/**
+ * Orders writes: by timestamp `(wall, logical, replica)`, and for two writes with equal
+ * timestamps (only a faulty peer makes them) by value, so every replica still picks the
+ * same winner.
+ */
+export function compareWrites(a: Write, b: Write): number {
+  const byTime = compareTimestamps(a, b);
+  if (byTime !== 0) return byTime;
+  if (a.value === undefined || b.value === undefined) return (a.value === undefined ? 0 : 1) - (b.value === undefined ? 0 : 1);
+  return compareValues(a.value, b.value);
+}
+
+/** Whether two writes are the same event with the same content. */
+export function sameWrite(a: Write, b: Write): boolean {
+  return a.replica === b.replica && a.counter === b.counter && compareWrites(a, b) === 0;
+}
+
+/**
+ * Throws when `incoming` claims the dot of `current` with different content: a peer
+ * rewrote history, and taking either would split the replicas.
+ */
+export function checkSameDot(current: Write | undefined, incoming: Write): void {
+  if (current !== undefined && current.replica === incoming.replica && current.counter === incoming.counter) {
+    if (!sameWrite(current, incoming)) {
+      throw new DecodeError('invalid-value', `two different writes claim the event (${incoming.replica}, ${incoming.counter})`);
+    }
+  }
+}
+
+/** Reads a wall time, refusing times past year 9999. */
+export function readWall(r: Reader, base = 0): number {
+  const wall = base + r.uint();
+  if (wall > MAX_WALL) throw r.error('invalid-value', `wall time ${wall} is past year 9999`);
+  return wall;
+}
+
+/** The common fields of a write in a JSON twin. */
+export function writeFromJSON(o: Record<string, unknown>, path: string, maxDepth: number, withValue: boolean): Write {
+  const dot = dotFromJSON(o, path);
+  const wall = expectUint(o.wall, `${path}.wall`);
+  if (wall > MAX_WALL) throw new DecodeError('invalid-value', `${path}.wall is past year 9999`);
+  const hasValue = withValue || Object.hasOwn(o, 'value');
+  return {
+    ...dot,
+    wall,
+    logical: expectUint(o.logical, `${path}.logical`),
+    value: hasValue ? valueFromJSON(o.value, maxDepth) : undefined,
+  };
+}
+
+/** The JSON twin of a write. */
+export function writeToJSON(w: Write): Record<string, unknown> {
+  const out: Record<string, unknown> = { replica: w.replica, counter: w.counter, wall: w.wall, logical: w.logical };
+  if (w.value !== undefined) out.value = w.value;
+  return out;
+}
+
+/** Limits type re-exported for the codecs that use {@link writeFromJSON}. */
+export type { DecodeLimits };

@@ -1,0 +1,124 @@
+import { ingestValue, valuesEqual, type JsonValue } from '../../codec/index.js';
+import { HybridLogicalClock } from '../clock/index.js';
+import { CausalBase, causalCodec, type CausalModel } from '../causal/dot-store.js';
+import { keyEntryCodec, type KeyEntry } from '../causal/entries.js';
+import { compareWrites } from '../lww.js';
+import { TAG } from '../tags.js';
+import { checkKey, type LWWMapOptions, type MapChange } from './lww-map.js';
+
+/** Payload codec of `AWMap` frames. */
+export const awMapCodec = causalCodec(TAG.AWMap, 'aw-map', keyEntryCodec);
+
+/** Options of {@link AWMap}. */
+export type AWMapOptions = LWWMapOptions;
+
+/** The entry whose value a key shows: the greatest by timestamp. */
+function winner(entries: readonly KeyEntry[] | undefined): KeyEntry | undefined {
+  if (entries === undefined) return undefined;
+  let best = entries[0];
+  for (let i = 1; i < entries.length; i++) if (compareWrites(entries[i]!, best!) > 0) best = entries[i];
+  return best;
+}
+
+/**
+ * A map from string keys to JSON values with add-wins keys: `delete` removes the writes
+ * it has seen, so a `set` concurrent with a `delete` keeps the key. Of concurrent sets of
+ * one key, the latest by hybrid logical clock gives the value. Deleted keys leave no
+ * tombstones. Any string is a key, `__proto__` included.
+ *
+ * @example
+ * const cart = new AWMap<number>({ replica: 'alice' });
+ * cart.set('apples', 3); cart.delete('apples'); cart.has('apples') // false
+ */
+export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry, MapChange> {
+  private readonly index = new Map<string, KeyEntry[]>();
+  private readonly hlc: HybridLogicalClock;
+
+  constructor(options: AWMapOptions) {
+    super(options, awMapCodec);
+    this.hlc = new HybridLogicalClock({ replica: this.replica, ...(options.now ? { now: options.now } : {}) });
+  }
+
+  /** Number of keys with a value. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** The value of `key` (frozen), or `undefined` when it has none. */
+  get(key: string): V | undefined {
+    return winner(this.index.get(key))?.value as V | undefined;
+  }
+
+  /** Whether `key` has a value. */
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  /**
+   * Sets `key` to `value`; a no-op when it holds that value alone (a set also resolves
+   * concurrent values into one).
+   * @throws {TypeError} when `key` is not a well-formed string or `value` is not JSON;
+   *   {@link RangeError} when `value` nests too deep.
+   */
+  set(key: string, value: V): this {
+    checkKey(key);
+    const v = ingestValue(value, 'value', this.limits.maxDepth);
+    const current = this.index.get(key) ?? [];
+    if (current.length === 1 && valuesEqual(current[0]!.value, v)) return this;
+    const ts = this.hlc.now();
+    this.replaceLocal([...current], (counter) => ({ replica: this.replica, counter, key, wall: ts.wall, logical: ts.logical, value: v }));
+    return this;
+  }
+
+  /**
+   * Deletes `key`; returns whether it had a value.
+   * @throws {TypeError} when `key` is not a well-formed string.
+   */
+  delete(key: string): boolean {
+    checkKey(key);
+    const current = this.index.get(key);
+    if (current === undefined) return false;
+    this.replaceLocal([...current], undefined);
+    return true;
+  }
+
+  /** Keys with a value, sorted by UTF-16 code units (the same order on every replica). */
+  keys(): string[] {
+    return [...this.index.keys()].sort();
+  }
+
+  /** `[key, value]` pairs, sorted by key. */
+  entries(): [string, V][] {
+    return this.keys().map((key) => [key, winner(this.index.get(key))!.value as V]);
+  }
+
+  protected override merge(model: CausalModel<KeyEntry>): MapChange | undefined {
+    for (const e of model.entries) this.hlc.observe(e.wall, e.logical);
+    return super.merge(model);
+  }
+
+  protected indexAdd(entry: KeyEntry): void {
+    const list = this.index.get(entry.key);
+    if (list === undefined) this.index.set(entry.key, [entry]);
+    else list.push(entry);
+  }
+
+  protected indexRemove(entry: KeyEntry): void {
+    const list = this.index.get(entry.key)!;
+    const at = list.indexOf(entry);
+    if (at !== -1) list.splice(at, 1);
+    if (list.length === 0) this.index.delete(entry.key);
+  }
+
+  protected describe(touched: readonly KeyEntry[], mutate: () => void): MapChange {
+    const before = new Map<string, JsonValue | undefined>();
+    for (const e of touched) if (!before.has(e.key)) before.set(e.key, winner(this.index.get(e.key))?.value);
+    mutate();
+    const keys: string[] = [];
+    for (const [key, was] of before) {
+      const is = winner(this.index.get(key))?.value;
+      if (was === undefined ? is !== undefined : is === undefined || !valuesEqual(was, is)) keys.push(key);
+    }
+    return { origin: 'remote', keys: keys.sort() };
+  }
+}

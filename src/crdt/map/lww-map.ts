@@ -1,0 +1,242 @@
+import {
+  ReplicaTableReader,
+  ReplicaTableWriter,
+  expectObject,
+  expectString,
+  ingestValue,
+  isWellFormed,
+  readValue,
+  valuesEqual,
+  writeValue,
+  type DecodeLimits,
+  type JsonValue,
+  type PayloadCodec,
+  type Reader,
+  type Writer,
+} from '../../codec/index.js';
+import { HybridLogicalClock, VersionVector } from '../clock/index.js';
+import { checkSameDot, compareWrites, readWall, writeFromJSON, writeToJSON, type Write } from '../lww.js';
+import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
+import { TAG } from '../tags.js';
+import {
+  addVersionReplicas,
+  byDot,
+  mapObjects,
+  readBase,
+  readGroups,
+  readVersion,
+  versionFromJSON,
+  writeGroups,
+  writeVersion,
+} from '../wire.js';
+
+/** A write to one key. */
+interface KeyedWrite extends Write {
+  readonly key: string;
+}
+
+/** Payload model of an `LWWMap` (`FORMAT.md` 4.4): entries sorted by dot. */
+interface LWWMapModel {
+  readonly version: VersionVector;
+  readonly base: VersionVector;
+  readonly entries: readonly KeyedWrite[];
+}
+
+/** Payload codec of `LWWMap` frames. */
+export const lwwMapCodec: PayloadCodec<LWWMapModel> = {
+  tag: TAG.LWWMap,
+  name: 'lww-map',
+  write(w: Writer, model: LWWMapModel): void {
+    const table = new ReplicaTableWriter();
+    addVersionReplicas(table, model.version);
+    table.write(w);
+    writeVersion(w, table, model.version);
+    writeVersion(w, table, model.base);
+    let wallBase = model.entries.length === 0 ? 0 : Infinity;
+    for (const e of model.entries) if (e.wall < wallBase) wallBase = e.wall;
+    w.uint(wallBase);
+    writeGroups(w, table, model.entries, (w, e) => {
+      w.str(e.key);
+      w.uint(e.wall - wallBase);
+      w.uint(e.logical * 2 + (e.value === undefined ? 0 : 1));
+      if (e.value !== undefined) writeValue(w, e.value);
+    });
+  },
+  read(r: Reader): LWWMapModel {
+    const table = new ReplicaTableReader(r);
+    const version = readVersion(r, table);
+    const base = readBase(r, table, version);
+    const wallBase = readWall(r);
+    const keys = new Set<string>();
+    let minWall = Infinity;
+    const entries = readGroups(r, table, (r, replica, counter): KeyedWrite => {
+      const key = r.str();
+      if (keys.has(key)) throw r.error('invalid-value', `key ${JSON.stringify(key)} appears twice`);
+      keys.add(key);
+      const wall = readWall(r, wallBase);
+      if (wall < minWall) minWall = wall;
+      const packed = r.uint();
+      const value = packed % 2 === 1 ? readValue(r) : undefined;
+      const entry = { key, replica, counter, wall, logical: Math.floor(packed / 2), value };
+      if (!version.contains(entry) || base.contains(entry)) {
+        throw r.error('invalid-value', `entry (${replica}, ${counter}) must lie in the frame's version and outside its base`);
+      }
+      return entry;
+    });
+    if (wallBase !== (entries.length === 0 ? 0 : minWall)) {
+      throw r.error('non-canonical', 'wallBase must be the smallest wall time of the entries (0 when none)');
+    }
+    table.finish(r);
+    return { version, base, entries };
+  },
+  toJSON(model: LWWMapModel): unknown {
+    return {
+      version: model.version.toJSON(),
+      base: model.base.toJSON(),
+      entries: model.entries.map((e) => ({ key: e.key, ...writeToJSON(e) })),
+    };
+  },
+  fromJSON(json: unknown, limits: DecodeLimits): LWWMapModel {
+    const o = expectObject(json, 'payload');
+    return {
+      version: versionFromJSON(o.version, 'payload.version', limits),
+      base: versionFromJSON(o.base, 'payload.base', limits),
+      entries: mapObjects(o.entries, 'payload.entries', limits, (e, path) => ({
+        key: expectString(e.key, `${path}.key`),
+        ...writeFromJSON(e, path, limits.maxDepth, false),
+      })),
+    };
+  },
+};
+
+/** Emitted when a map changes. */
+export interface MapChange extends ChangeEvent {
+  /** Keys whose value changed, appeared or disappeared, sorted. */
+  readonly keys: readonly string[];
+}
+
+/** Options of {@link LWWMap}. */
+export interface LWWMapOptions extends ReplicatedOptions {
+  /** Physical clock in milliseconds, `Date.now` by default; tests inject their own. */
+  readonly now?: () => number;
+}
+
+/** Validates a map key given to a local method. */
+export function checkKey(key: unknown): string {
+  if (typeof key !== 'string') throw new TypeError(`map keys are strings, got ${typeof key}`);
+  if (!isWellFormed(key)) throw new TypeError('map keys must be well-formed UTF-16 (no lone surrogate)');
+  return key;
+}
+
+/**
+ * A map from string keys to JSON values where each key is a last-writer-wins register:
+ * of concurrent writes to a key (sets or deletes), the latest by hybrid logical clock
+ * wins. A deleted key keeps a small deletion record (key, timestamp) so that an older
+ * concurrent `set` cannot bring it back. Any string is a key, `__proto__` included.
+ *
+ * @example
+ * const prefs = new LWWMap<string>({ replica: 'alice' });
+ * prefs.set('theme', 'dark'); prefs.get('theme') // 'dark'
+ */
+export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWMapModel, MapChange> {
+  private readonly vv = new VersionVector();
+  private readonly hlc: HybridLogicalClock;
+  private readonly writes = new Map<string, KeyedWrite>();
+  private live = 0;
+
+  constructor(options: LWWMapOptions) {
+    super(options, lwwMapCodec);
+    this.hlc = new HybridLogicalClock({ replica: this.replica, ...(options.now ? { now: options.now } : {}) });
+  }
+
+  protected get clock(): VersionVector {
+    return this.vv;
+  }
+
+  /** Number of keys with a value. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** The value of `key` (frozen), or `undefined` when it has none. */
+  get(key: string): V | undefined {
+    return this.writes.get(key)?.value as V | undefined;
+  }
+
+  /** Whether `key` has a value. */
+  has(key: string): boolean {
+    return this.writes.get(key)?.value !== undefined;
+  }
+
+  /**
+   * Sets `key` to `value`; a no-op when it already holds an equal value.
+   * @throws {TypeError} when `key` is not a well-formed string or `value` is not JSON;
+   *   {@link RangeError} when `value` nests too deep.
+   */
+  set(key: string, value: V): this {
+    checkKey(key);
+    const v = ingestValue(value, 'value', this.limits.maxDepth);
+    const current = this.writes.get(key);
+    if (current?.value !== undefined && valuesEqual(current.value, v)) return this;
+    this.write(key, v, current);
+    return this;
+  }
+
+  /**
+   * Deletes `key`; returns whether it had a value.
+   * @throws {TypeError} when `key` is not a well-formed string.
+   */
+  delete(key: string): boolean {
+    checkKey(key);
+    const current = this.writes.get(key);
+    if (current?.value === undefined) return false;
+    this.write(key, undefined, current);
+    return true;
+  }
+
+  private write(key: string, value: JsonValue | undefined, current: KeyedWrite | undefined): void {
+    const ts = this.hlc.now();
+    const counter = this.vv.next(this.replica);
+    this.writes.set(key, { key, replica: this.replica, counter, wall: ts.wall, logical: ts.logical, value });
+    this.live += (value === undefined ? 0 : 1) - (current?.value === undefined ? 0 : 1);
+    this.emit({ origin: 'local', keys: [key] });
+  }
+
+  /** Keys with a value, sorted by UTF-16 code units (the same order on every replica). */
+  keys(): string[] {
+    const out: string[] = [];
+    for (const [key, w] of this.writes) if (w.value !== undefined) out.push(key);
+    return out.sort();
+  }
+
+  /** `[key, value]` pairs, sorted by key. */
+  entries(): [string, V][] {
+    return this.keys().map((key) => [key, this.writes.get(key)!.value as V]);
+  }
+
+  protected snapshot(since: VersionVector | undefined): LWWMapModel {
+    const base = since === undefined ? new VersionVector() : since.meet(this.vv);
+    const entries: KeyedWrite[] = [];
+    for (const w of this.writes.values()) if (!base.contains(w)) entries.push(w);
+    entries.sort(byDot);
+    return { version: this.vv.clone(), base, entries };
+  }
+
+  protected merge(model: LWWMapModel): MapChange | undefined {
+    for (const e of model.entries) checkSameDot(this.writes.get(e.key), e);
+    const keys: string[] = [];
+    let replaced = false;
+    for (const e of model.entries) {
+      this.hlc.observe(e.wall, e.logical);
+      const current = this.writes.get(e.key);
+      if (current !== undefined && compareWrites(e, current) <= 0) continue;
+      this.writes.set(e.key, e);
+      replaced = true;
+      const before = current?.value;
+      this.live += (e.value === undefined ? 0 : 1) - (before === undefined ? 0 : 1);
+      if (before === undefined ? e.value !== undefined : e.value === undefined || !valuesEqual(before, e.value)) keys.push(e.key);
+    }
+    const advanced = this.vv.merge(model.version);
+    return replaced || advanced ? { origin: 'remote', keys: keys.sort() } : undefined;
+  }
+}

@@ -1,0 +1,53 @@
+import { ingestValue, valuesEqual, type JsonValue } from '../../codec/index.js';
+import { byDot } from '../wire.js';
+import { CausalBase, causalCodec } from '../causal/dot-store.js';
+import { valueEntryCodec, type ValueEntry } from '../causal/entries.js';
+import type { ChangeEvent, ReplicatedOptions } from '../replicated.js';
+import { TAG } from '../tags.js';
+
+/** Payload codec of `MVRegister` frames. */
+export const mvRegisterCodec = causalCodec(TAG.MVRegister, 'mv-register', valueEntryCodec);
+
+/**
+ * A multi-value register: a write replaces every value it has seen; concurrent writes
+ * are all kept, and {@link MVRegister.values} returns each of them, so the application
+ * can show the conflict or resolve it with a new `set`. Setting the value it already
+ * holds (alone) is a no-op.
+ *
+ * @example
+ * const colour = new MVRegister<string>({ replica: 'alice' });
+ * colour.set('red'); colour.values() // ['red']
+ */
+export class MVRegister<T extends JsonValue = JsonValue> extends CausalBase<ValueEntry, ChangeEvent> {
+  constructor(options: ReplicatedOptions) {
+    super(options, mvRegisterCodec);
+  }
+
+  /**
+   * Every concurrent value (frozen), ordered by the writer's replica id then its event:
+   * the same order on every replica. Empty before any write.
+   */
+  values(): T[] {
+    return [...this.store.entries()].sort(byDot).map((e) => e.value as T);
+  }
+
+  /**
+   * Writes `value`, replacing every value seen so far.
+   * @throws {TypeError} / {@link RangeError} when `value` is not JSON.
+   */
+  set(value: T): void {
+    const v = ingestValue(value, 'value', this.limits.maxDepth);
+    const current = [...this.store.entries()];
+    if (current.length === 1 && valuesEqual(current[0]!.value, v)) return;
+    this.replaceLocal(current, (counter) => ({ replica: this.replica, counter, value: v }));
+  }
+
+  protected indexAdd(): void {}
+
+  protected indexRemove(): void {}
+
+  protected describe(_touched: readonly ValueEntry[], mutate: () => void): ChangeEvent {
+    mutate();
+    return { origin: 'remote' };
+  }
+}

@@ -1,0 +1,58 @@
+import type { JsonValue } from '../../codec/index.js';
+import { causalCodec } from '../causal/dot-store.js';
+import { tokenEntryCodec, type TokenEntry } from '../causal/entries.js';
+import type { ReplicatedOptions } from '../replicated.js';
+import { TAG } from '../tags.js';
+import { CausalSet } from './causal-set.js';
+
+/** Payload codec of `RWSet` frames. */
+export const rwSetCodec = causalCodec(TAG.RWSet, 'rw-set', tokenEntryCodec);
+
+/**
+ * A remove-wins set of JSON values: when an add and a delete of an element are
+ * concurrent, the delete wins; an add made after seeing a delete brings the element back.
+ * To beat adds it has not seen yet, a delete leaves a small token (the element and a
+ * dot) until a later add replaces it: unlike {@link AWSet}, removed elements are not free.
+ * Elements compare by JSON content; adding a member is a no-op.
+ *
+ * @example
+ * const blocked = new RWSet<string>({ replica: 'alice' });
+ * blocked.add('mallory'); blocked.delete('mallory'); blocked.has('mallory') // false
+ */
+export class RWSet<T extends JsonValue = JsonValue> extends CausalSet<TokenEntry, T> {
+  constructor(options: ReplicatedOptions) {
+    super(options, rwSetCodec);
+  }
+
+  /** A member has tokens, and all of them are adds. */
+  protected isMember(tokens: readonly TokenEntry[] | undefined): boolean {
+    if (tokens === undefined) return false;
+    for (const t of tokens) if (t.kind === 'remove') return false;
+    return true;
+  }
+
+  /**
+   * Adds `value`; a no-op when it is a member.
+   * @throws {TypeError} / {@link RangeError} when `value` is not JSON.
+   */
+  add(value: T): this {
+    const v = this.element(value);
+    const tokens = this.index.get(v);
+    if (!this.isMember(tokens)) {
+      this.replaceLocal(tokens ? [...tokens] : [], (counter) => ({ replica: this.replica, counter, kind: 'add', value: v }));
+    }
+    return this;
+  }
+
+  /**
+   * Removes `value`; returns whether it was a member.
+   * @throws {TypeError} / {@link RangeError} when `value` is not JSON.
+   */
+  delete(value: T): boolean {
+    const v = this.element(value);
+    const tokens = this.index.get(v);
+    if (tokens === undefined || !this.isMember(tokens)) return false;
+    this.replaceLocal([...tokens], (counter) => ({ replica: this.replica, counter, kind: 'remove', value: v }));
+    return true;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Payload building blocks shared by the replicated types: version vectors and dot groups
+ * (`FORMAT.md` sections 1.3 and 1.4), in binary and in the JSON twin.
+ */
+import {
+  DecodeError,
+  expectArray,
+  expectEntries,
+  expectObject,
+  expectString,
+  expectUint,
+  replicaIdProblem,
+  type DecodeLimits,
+  type Reader,
+  type ReplicaTableReader,
+  type ReplicaTableWriter,
+  type Writer,
+} from '../codec/index.js';
+import { VersionVector, type Dot, type Version } from './clock/index.js';
+
+/** Notes every replica of `vv` in the table being built. */
+export function addVersionReplicas(table: ReplicaTableWriter, vv: VersionVector): void {
+  for (const [replica] of vv.entries()) table.add(replica);
+}
+
+/** Writes a version vector: `list<(ref, counter)>`, refs increasing. */
+export function writeVersion(w: Writer, table: ReplicaTableWriter, vv: VersionVector): void {
+  const replicas = [...vv.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  w.uint(replicas.length);
+  for (const [replica, counter] of replicas) {
+    table.ref(w, replica);
+    w.uint(counter);
+  }
+}
+
+/** Reads a version vector, refusing unsorted refs and zero counters. */
+export function readVersion(r: Reader, table: ReplicaTableReader): VersionVector {
+  const n = r.count(2);
+  const vv = new VersionVector();
+  let previous = -1;
+  for (let i = 0; i < n; i++) {
+    const ref = table.refIndex(r);
+    if (ref <= previous) throw r.error('non-canonical', 'version vector refs must be strictly increasing');
+    previous = ref;
+    const counter = r.uint();
+    if (counter === 0) throw r.error('non-canonical', 'version vector counters are ≥ 1');
+    vv.observe(table.ids[ref]!, counter);
+  }
+  return vv;
+}
+
+/** Reads the `base` of a delta and checks it lies within the frame's `version`. */
+export function readBase(r: Reader, table: ReplicaTableReader, version: VersionVector): VersionVector {
+  const base = readVersion(r, table);
+  if (!version.covers(base)) throw r.error('invalid-value', "a delta's base lies within its version");
+  return base;
+}
+
+/** A version vector from a JSON twin. */
+export function versionFromJSON(json: unknown, path: string, limits: DecodeLimits): VersionVector {
+  const vv = new VersionVector();
+  for (const [replica, counter] of expectEntries(json, path, limits)) {
+    const problem = replicaIdProblem(replica);
+    if (problem !== undefined) throw new DecodeError('invalid-value', `${path}: ${problem}`);
+    vv.observe(replica, expectUint(counter, `${path}.${replica}`, 1));
+  }
+  return vv;
+}
+
+/** Orders dot-identified entries by replica then counter, as groups are written. */
+export function byDot(a: Dot, b: Dot): number {
+  if (a.replica !== b.replica) return a.replica < b.replica ? -1 : 1;
+  return a.counter - b.counter;
+}
+
+/**
+ * Writes dot groups. `entries` must already be sorted with {@link byDot}, and each
+ * replica noted in the table.
+ */
+export function writeGroups<E extends Dot>(
+  w: Writer,
+  table: ReplicaTableWriter,
+  entries: readonly E[],
+  writePayload: (w: Writer, entry: E) => void,
+): void {
+  let groups = 0;
+  for (let i = 0; i < entries.length; i++) if (i === 0 || entries[i]!.replica !== entries[i - 1]!.replica) groups++;
+  w.uint(groups);
+  let i = 0;
+  while (i < entries.length) {
+    const replica = entries[i]!.replica;
+    let j = i;
+    while (j < entries.length && entries[j]!.replica === replica) j++;
+    table.ref(w, replica);
+    w.uint(j - i);
+    let previous = 0;
+    for (let k = i; k < j; k++) {
+      const entry = entries[k]!;
+      w.uint(entry.counter - previous);
+      previous = entry.counter;
+      writePayload(w, entry);
+    }
+    i = j;
+  }
+}
+
+/** Reads dot groups; `readPayload` builds each entry from its dot. */
+export function readGroups<E>(
+  r: Reader,
+  table: ReplicaTableReader,
+  readPayload: (r: Reader, replica: string, counter: number) => E,
+): E[] {
+  const groups = r.count(3);
+  const out: E[] = [];
+  let previous = -1;
+  for (let g = 0; g < groups; g++) {
+    const ref = table.refIndex(r);
+    if (ref <= previous) throw r.error('non-canonical', 'dot groups must be in strictly increasing replica order');
+    previous = ref;
+    const replica = table.ids[ref]!;
+    const n = r.count(1);
+    if (n === 0) throw r.error('non-canonical', 'a dot group is never empty');
+    let counter = 0;
+    for (let k = 0; k < n; k++) {
+      const step = r.uint();
+      if (step === 0) throw r.error('non-canonical', 'counters in a dot group strictly increase');
+      counter += step;
+      if (counter > Number.MAX_SAFE_INTEGER) throw r.error('varint-overflow', 'counter exceeds 2^53 - 1');
+      out.push(readPayload(r, replica, counter));
+    }
+  }
+  return out;
+}
+
+/** Checks that every entry's dot is within `context`. */
+export function checkDotsWithin(r: Reader, entries: readonly Dot[], context: VersionVector, what: string): void {
+  for (const entry of entries) {
+    if (!context.contains(entry)) {
+      throw r.error('invalid-value', `${what} (${entry.replica}, ${entry.counter}) is outside the frame's version`);
+    }
+  }
+}
+
+/** A replica id in a JSON twin. */
+export function replicaFromJSON(json: unknown, path: string): string {
+  const replica = expectString(json, path);
+  const problem = replicaIdProblem(replica);
+  if (problem !== undefined) throw new DecodeError('invalid-value', `${path}: ${problem}`);
+  return replica;
+}
+
+/** The dot of an entry in a JSON twin. */
+export function dotFromJSON(o: Record<string, unknown>, path: string): Dot {
+  return { replica: replicaFromJSON(o.replica, `${path}.replica`), counter: expectUint(o.counter, `${path}.counter`, 1) };
+}
+
+/** Maps each element of a JSON array of objects, with paths for error messages. */
+export function mapObjects<T>(
+  json: unknown,
+  path: string,
+  limits: DecodeLimits,
+  f: (o: Record<string, unknown>, path: string) => T,
+): T[] {
+  return expectArray(json, path, limits).map((item, i) => f(expectObject(item, `${path}[${i}]`), `${path}[${i}]`));
+}
+
+/** Validates a `since` argument given to `encode`. */
+export function sinceArgument(since: Version | undefined): VersionVector | undefined {
+  return since === undefined ? undefined : VersionVector.from(since, 'since');
+}
