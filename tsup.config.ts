@@ -4,8 +4,6 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'crdt/index': 'src/crdt/index.ts',
-    'ot/index': 'src/ot/index.ts',
-    'sync/index': 'src/sync/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

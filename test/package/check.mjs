@@ -1,0 +1,43 @@
+// Packaging test: packs the built library as npm would publish it, installs the tarball
+// into an empty project, and imports it once from ESM and once from CommonJS, as a user
+// would. Run by `npm run test:package` (after `npm run build`) and by .ci/run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+if (pkg.dependencies && Object.keys(pkg.dependencies).length > 0) {
+  throw new Error(`the core must have no runtime dependencies, found: ${Object.keys(pkg.dependencies).join(', ')}`);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'tandem-package-'));
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+try {
+  const tarball = run('npm', ['pack', '--silent', '--pack-destination', work], root).trim().split('\n').pop();
+  writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--offline', join(work, tarball)], work);
+
+  const program = (load) => `
+    ${load}
+    const a = new crdt.AWSet({ replica: 'a' });
+    a.add('x');
+    const b = new root.AWSet({ replica: 'b' });
+    b.apply(a.encode());
+    if (!b.has('x')) throw new Error('merge failed');
+    if (root.toJSON(a.encode()).type !== 'aw-set') throw new Error('toJSON failed');
+    try { b.apply(new Uint8Array([1, 2, 3])); throw new Error('no error'); }
+    catch (e) { if (!(e instanceof root.DecodeError) || e.code !== 'truncated') throw e; }
+    console.log('ok', Object.keys(root).length, 'exports');
+  `;
+  writeFileSync(join(work, 'esm.mjs'), program("import * as root from 'tandem'; import * as crdt from 'tandem/crdt';"));
+  writeFileSync(join(work, 'cjs.cjs'), program("const root = require('tandem'); const crdt = require('tandem/crdt');"));
+  const esm = run('node', ['esm.mjs'], work).trim();
+  const cjs = run('node', ['cjs.cjs'], work).trim();
+  if (!esm.startsWith('ok') || !cjs.startsWith('ok')) throw new Error(`unexpected output: ${esm} / ${cjs}`);
+  console.log(`package: ESM ${esm}; CJS ${cjs}`);
+  console.log('2 passed, 0 failed');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
