@@ -125,7 +125,9 @@ export function writeValue(w: Writer, value: JsonValue): void {
         for (const item of value as readonly JsonValue[]) writeValue(w, item);
       } else {
         const record = value as { readonly [key: string]: JsonValue };
-        const keys = Object.keys(record);
+        // Sorted here, not only at ingest: JavaScript lists integer-like keys ("0", "10")
+        // first whatever the insertion order.
+        const keys = Object.keys(record).sort();
         w.u8(Tag.Object);
         w.uint(keys.length);
         for (const key of keys) {

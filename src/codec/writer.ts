@@ -10,7 +10,7 @@ export class Writer {
   pos = 0;
 
   constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(initialCapacity);
+    this.buf = new Uint8Array(Math.max(16, initialCapacity));
     this.view = new DataView(this.buf.buffer);
   }
 
