@@ -124,6 +124,8 @@ export class Reader {
     const start = this.pos;
     const end = start + n;
     if (n <= 32) {
+      // Short ASCII strings, the common case for keys and ids: building the string is
+      // cheaper than a TextDecoder call or a typed-array view.
       let s = '';
       let i = start;
       for (; i < end; i++) {

@@ -2,7 +2,7 @@
  * Last-writer-wins writes, shared by `LWWRegister` and `LWWMap`: a value (or a deletion)
  * stamped with a hybrid logical clock timestamp and the dot of the event that wrote it.
  */
-import { compareValues, expectUint, valueFromJSON, type DecodeLimits, type JsonValue, type Reader } from '../codec/index.js';
+import { compareValues, expectUint, valueFromJSON, type DecodeLimits, type JsonValue, type Reader, type Writer } from '../codec/index.js';
 import { DecodeError } from '../codec/index.js';
 import { MAX_WALL, compareTimestamps, type Dot } from './clock/index.js';
 import { dotFromJSON } from './wire.js';
@@ -44,10 +44,28 @@ export function checkSameDot(current: Write | undefined, incoming: Write): void 
 }
 
 /** Reads a wall time, refusing times past year 9999. */
-export function readWall(r: Reader, base = 0): number {
-  const wall = base + r.uint();
+export function readWall(r: Reader): number {
+  const wall = r.uint();
   if (wall > MAX_WALL) throw r.error('invalid-value', `wall time ${wall} is past year 9999`);
   return wall;
+}
+
+/**
+ * Writes a timestamp as signed steps from the previous entry's (`FORMAT.md` 1.5): one
+ * byte each when writes come in order.
+ */
+export function writeStamp(w: Writer, stamp: Write, previous: Write | undefined): void {
+  w.sint(stamp.wall - (previous?.wall ?? 0));
+  w.sint(stamp.logical - (previous?.logical ?? 0));
+}
+
+/** Reads a timestamp written by {@link writeStamp}. */
+export function readStamp(r: Reader, previous: Write | undefined): { wall: number; logical: number } {
+  const wall = (previous?.wall ?? 0) + r.sint();
+  if (wall < 0 || wall > MAX_WALL) throw r.error('invalid-value', `wall time ${wall} is outside 0 … year 9999`);
+  const logical = (previous?.logical ?? 0) + r.sint();
+  if (logical < 0 || logical > Number.MAX_SAFE_INTEGER) throw r.error('invalid-value', `logical time ${logical} is out of range`);
+  return { wall, logical };
 }
 
 /** The common fields of a write in a JSON twin. */

@@ -81,7 +81,7 @@ export function writeGroups<E extends Dot>(
   w: Writer,
   table: ReplicaTableWriter,
   entries: readonly E[],
-  writePayload: (w: Writer, entry: E) => void,
+  writePayload: (w: Writer, entry: E, previous: E | undefined) => void,
 ): void {
   let groups = 0;
   for (let i = 0; i < entries.length; i++) if (i === 0 || entries[i]!.replica !== entries[i - 1]!.replica) groups++;
@@ -98,17 +98,23 @@ export function writeGroups<E extends Dot>(
       const entry = entries[k]!;
       w.uint(entry.counter - previous);
       previous = entry.counter;
-      writePayload(w, entry);
+      writePayload(w, entry, entries[k - 1]);
     }
     i = j;
   }
 }
 
-/** Reads dot groups; `readPayload` builds each entry from its dot. */
+/**
+ * Reads dot groups; `readPayload` builds each entry from its dot and the entry read just
+ * before it (in any group), against which payloads may delta-code. Every dot must lie
+ * within `context` and outside `base`.
+ */
 export function readGroups<E>(
   r: Reader,
   table: ReplicaTableReader,
-  readPayload: (r: Reader, replica: string, counter: number) => E,
+  context: VersionVector,
+  base: VersionVector,
+  readPayload: (r: Reader, replica: string, counter: number, previous: E | undefined) => E,
 ): E[] {
   const groups = r.count(3);
   const out: E[] = [];
@@ -118,6 +124,8 @@ export function readGroups<E>(
     if (ref <= previous) throw r.error('non-canonical', 'dot groups must be in strictly increasing replica order');
     previous = ref;
     const replica = table.ids[ref]!;
+    const low = base.get(replica);
+    const high = context.get(replica);
     const n = r.count(1);
     if (n === 0) throw r.error('non-canonical', 'a dot group is never empty');
     let counter = 0;
@@ -125,20 +133,13 @@ export function readGroups<E>(
       const step = r.uint();
       if (step === 0) throw r.error('non-canonical', 'counters in a dot group strictly increase');
       counter += step;
-      if (counter > Number.MAX_SAFE_INTEGER) throw r.error('varint-overflow', 'counter exceeds 2^53 - 1');
-      out.push(readPayload(r, replica, counter));
+      if (counter <= low || counter > high) {
+        throw r.error('invalid-value', `entry (${replica}, ${counter}) must lie in the frame's version and outside its base`);
+      }
+      out.push(readPayload(r, replica, counter, out[out.length - 1]));
     }
   }
   return out;
-}
-
-/** Checks that every entry's dot is within `context`. */
-export function checkDotsWithin(r: Reader, entries: readonly Dot[], context: VersionVector, what: string): void {
-  for (const entry of entries) {
-    if (!context.contains(entry)) {
-      throw r.error('invalid-value', `${what} (${entry.replica}, ${entry.counter}) is outside the frame's version`);
-    }
-  }
 }
 
 /** A replica id in a JSON twin. */

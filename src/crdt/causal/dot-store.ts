@@ -54,8 +54,10 @@ export interface CausalModel<E extends Dot> {
 
 /** How a type's entry payload is encoded. */
 export interface EntryCodec<E extends Dot> {
-  write(w: Writer, entry: E): void;
-  read(r: Reader, replica: string, counter: number): E;
+  /** Writes an entry's payload; `previous` is the entry written just before, if any. */
+  write(w: Writer, entry: E, previous: E | undefined): void;
+  /** Reads an entry's payload; `previous` is the entry read just before, if any. */
+  read(r: Reader, replica: string, counter: number, previous: E | undefined): E;
   toJSON(entry: E): Record<string, unknown>;
   fromJSON(o: Record<string, unknown>, dot: Dot, path: string, limits: DecodeLimits): E;
 }
@@ -114,12 +116,7 @@ export function causalCodec<E extends Dot>(tag: number, name: string, entry: Ent
         }
         dead.set(replica, ranges);
       }
-      const entries = readGroups(r, table, (r, replica, counter) => {
-        if (counter > context.get(replica) || counter <= base.get(replica)) {
-          throw r.error('invalid-value', `entry (${replica}, ${counter}) must lie in the context and outside the base`);
-        }
-        return entry.read(r, replica, counter);
-      });
+      const entries = readGroups(r, table, context, base, entry.read);
       table.finish(r);
       return { context, base, dead, entries };
     },

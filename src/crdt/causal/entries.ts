@@ -2,7 +2,7 @@
 import { expectString, readValue, valueFromJSON, writeValue, type JsonValue } from '../../codec/index.js';
 import { DecodeError } from '../../codec/index.js';
 import type { Dot } from '../clock/index.js';
-import { readWall, writeFromJSON, type Write } from '../lww.js';
+import { readStamp, writeFromJSON, writeStamp, type Write } from '../lww.js';
 import type { EntryCodec } from './dot-store.js';
 
 /** An entry holding one value: an `AWSet` element or an `MVRegister` value. */
@@ -49,16 +49,14 @@ export interface KeyEntry extends Write {
 
 /** Entry codec of `AWMap`. */
 export const keyEntryCodec: EntryCodec<KeyEntry> = {
-  write: (w, e) => {
+  write: (w, e, previous) => {
     w.str(e.key);
-    w.uint(e.wall);
-    w.uint(e.logical);
+    writeStamp(w, e, previous);
     writeValue(w, e.value);
   },
-  read: (r, replica, counter) => {
+  read: (r, replica, counter, previous) => {
     const key = r.str();
-    const wall = readWall(r);
-    const logical = r.uint();
+    const { wall, logical } = readStamp(r, previous);
     return { replica, counter, key, wall, logical, value: readValue(r) };
   },
   toJSON: (e) => ({ key: e.key, wall: e.wall, logical: e.logical, value: e.value }),

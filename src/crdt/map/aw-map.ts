@@ -119,6 +119,6 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
       const is = winner(this.index.get(key))?.value;
       if (was === undefined ? is !== undefined : is === undefined || !valuesEqual(was, is)) keys.push(key);
     }
-    return { origin: 'remote', keys: keys.sort() };
+    return { origin: 'remote', keys };
   }
 }

@@ -15,7 +15,7 @@ import {
   type Writer,
 } from '../../codec/index.js';
 import { HybridLogicalClock, VersionVector } from '../clock/index.js';
-import { checkSameDot, compareWrites, readWall, writeFromJSON, writeToJSON, type Write } from '../lww.js';
+import { checkSameDot, compareWrites, readStamp, writeFromJSON, writeStamp, writeToJSON, type Write } from '../lww.js';
 import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import {
@@ -29,6 +29,9 @@ import {
   writeGroups,
   writeVersion,
 } from '../wire.js';
+
+/** Stands where a value would, for a deletion: never a value tag (`FORMAT.md` 1.1). */
+const DELETED = 0xff;
 
 /** A write to one key. */
 interface KeyedWrite extends Write {
@@ -52,40 +55,28 @@ export const lwwMapCodec: PayloadCodec<LWWMapModel> = {
     table.write(w);
     writeVersion(w, table, model.version);
     writeVersion(w, table, model.base);
-    let wallBase = model.entries.length === 0 ? 0 : Infinity;
-    for (const e of model.entries) if (e.wall < wallBase) wallBase = e.wall;
-    w.uint(wallBase);
-    writeGroups(w, table, model.entries, (w, e) => {
+    writeGroups(w, table, model.entries, (w, e, previous) => {
       w.str(e.key);
-      w.uint(e.wall - wallBase);
-      w.uint(e.logical * 2 + (e.value === undefined ? 0 : 1));
-      if (e.value !== undefined) writeValue(w, e.value);
+      writeStamp(w, e, previous);
+      if (e.value === undefined) w.u8(DELETED);
+      else writeValue(w, e.value);
     });
   },
   read(r: Reader): LWWMapModel {
     const table = new ReplicaTableReader(r);
     const version = readVersion(r, table);
     const base = readBase(r, table, version);
-    const wallBase = readWall(r);
     const keys = new Set<string>();
-    let minWall = Infinity;
-    const entries = readGroups(r, table, (r, replica, counter): KeyedWrite => {
+    const entries = readGroups(r, table, version, base, (r, replica, counter, previous: KeyedWrite | undefined): KeyedWrite => {
       const key = r.str();
       if (keys.has(key)) throw r.error('invalid-value', `key ${JSON.stringify(key)} appears twice`);
       keys.add(key);
-      const wall = readWall(r, wallBase);
-      if (wall < minWall) minWall = wall;
-      const packed = r.uint();
-      const value = packed % 2 === 1 ? readValue(r) : undefined;
-      const entry = { key, replica, counter, wall, logical: Math.floor(packed / 2), value };
-      if (!version.contains(entry) || base.contains(entry)) {
-        throw r.error('invalid-value', `entry (${replica}, ${counter}) must lie in the frame's version and outside its base`);
-      }
-      return entry;
+      const { wall, logical } = readStamp(r, previous);
+      let value: JsonValue | undefined;
+      if (r.remaining > 0 && r.bytes[r.pos] === DELETED) r.pos++;
+      else value = readValue(r);
+      return { key, replica, counter, wall, logical, value };
     });
-    if (wallBase !== (entries.length === 0 ? 0 : minWall)) {
-      throw r.error('non-canonical', 'wallBase must be the smallest wall time of the entries (0 when none)');
-    }
     table.finish(r);
     return { version, base, entries };
   },
@@ -111,7 +102,7 @@ export const lwwMapCodec: PayloadCodec<LWWMapModel> = {
 
 /** Emitted when a map changes. */
 export interface MapChange extends ChangeEvent {
-  /** Keys whose value changed, appeared or disappeared, sorted. */
+  /** Keys whose value changed, appeared or disappeared, in no particular order. */
   readonly keys: readonly string[];
 }
 
@@ -223,12 +214,19 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
   }
 
   protected merge(model: LWWMapModel): MapChange | undefined {
-    for (const e of model.entries) checkSameDot(this.writes.get(e.key), e);
+    const entries = model.entries;
+    const currents: (KeyedWrite | undefined)[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const current = this.writes.get(entries[i]!.key);
+      checkSameDot(current, entries[i]!);
+      currents[i] = current;
+    }
     const keys: string[] = [];
     let replaced = false;
-    for (const e of model.entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const current = currents[i];
       this.hlc.observe(e.wall, e.logical);
-      const current = this.writes.get(e.key);
       if (current !== undefined && compareWrites(e, current) <= 0) continue;
       this.writes.set(e.key, e);
       replaced = true;
@@ -237,6 +235,6 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
       if (before === undefined ? e.value !== undefined : e.value === undefined || !valuesEqual(before, e.value)) keys.push(e.key);
     }
     const advanced = this.vv.merge(model.version);
-    return replaced || advanced ? { origin: 'remote', keys: keys.sort() } : undefined;
+    return replaced || advanced ? { origin: 'remote', keys } : undefined;
   }
 }

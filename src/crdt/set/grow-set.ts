@@ -66,13 +66,10 @@ function growSetCodec(tag: number, name: string, twoPhase: boolean): PayloadCode
         const value = readValue(r);
         if (seen.get(value)) throw r.error('invalid-value', 'an element appears twice');
         seen.set(value, true);
-        if (!version.contains({ replica, counter }) || base.contains({ replica, counter })) {
-          throw r.error('invalid-value', `entry (${replica}, ${counter}) must lie in the frame's version and outside its base`);
-        }
         return { replica, counter, value };
       };
-      const added = readGroups(r, table, readMember);
-      const removed = twoPhase ? readGroups(r, table, readMember) : [];
+      const added = readGroups(r, table, version, base, readMember);
+      const removed = twoPhase ? readGroups(r, table, version, base, readMember) : [];
       table.finish(r);
       return { version, base, added, removed };
     },
