@@ -49,6 +49,38 @@ describe.each(adapters)('$name change events', (adapter) => {
     );
   });
 
+  it('a remote event describes exactly what became visible: added and removed elements, changed keys', () => {
+    fc.assert(
+      fc.property(scenario(adapter, 2, 3, 40), ({ replicas, actions }) => {
+        const [a, b] = play(adapter, replicas, actions).replicas;
+        // Sets show { values, size } and maps { entries, size }; other types are not checked here.
+        const before = Object(adapter.value(a!)) as { values?: unknown[]; entries?: [string, unknown][] };
+        const seen = events(a!, () => a!.apply(b!.encode(a!.version()))) as unknown as {
+          added?: unknown[];
+          removed?: unknown[];
+          keys?: string[];
+        }[];
+        const after = Object(adapter.value(a!)) as typeof before;
+        const text = (v: unknown) => JSON.stringify(v);
+        if (Array.isArray(before.values) && Array.isArray(after.values)) {
+          const was = new Set(before.values.map(text));
+          const now = new Set(after.values.map(text));
+          const added = seen.flatMap((e) => e.added ?? []).map(text);
+          const removed = seen.flatMap((e) => e.removed ?? []).map(text);
+          expect(new Set(added)).toEqual(new Set([...now].filter((v) => !was.has(v))));
+          expect(new Set(removed)).toEqual(new Set([...was].filter((v) => !now.has(v))));
+        }
+        if (Array.isArray(before.entries) && Array.isArray(after.entries)) {
+          const was = new Map(before.entries.map(([k, v]) => [k, text(v)]));
+          const now = new Map(after.entries.map(([k, v]) => [k, text(v)]));
+          const changed = [...new Set([...was.keys(), ...now.keys()])].filter((k) => was.get(k) !== now.get(k));
+          expect(new Set(seen.flatMap((e) => e.keys ?? []))).toEqual(new Set(changed));
+        }
+      }),
+      runs(150),
+    );
+  });
+
   it('a throwing listener neither stops the others nor undoes the change', async () => {
     const r = adapter.create('a', () => 1_700_000_000_000);
     const thrown: unknown[] = [];

@@ -298,11 +298,40 @@ export class DotStore<E extends Dot> {
 }
 
 /**
- * Shared machinery of the causal types: snapshot and merge through a {@link DotStore},
- * with hooks that keep a type's own index (by element or key) in step.
+ * The entries of one element (or map key), and what the element showed before the change
+ * in progress, so that building a change event costs no extra lookups.
  */
-export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent> extends ReplicatedBase<CausalModel<E>, Ev> {
+export interface Slot<E, K, Shown> {
+  readonly key: K;
+  readonly entries: E[];
+  /** The change that last touched this slot. */
+  epoch: number;
+  /** What the element showed before that change. */
+  before: Shown;
+}
+
+/** The index operations a causal type needs: a `Map`, or a `ValueMap` for JSON keys. */
+export interface SlotIndex<K, S> {
+  get(key: K): S | undefined;
+  set(key: K, slot: S): void;
+  delete(key: K): boolean;
+  readonly size: number;
+}
+
+/**
+ * Shared machinery of the causal types: snapshot and merge through a {@link DotStore},
+ * and an index of entries by element or key whose slots remember what they showed at
+ * the start of a change; the change event is built from the slots it touched.
+ */
+export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent, K, Shown> extends ReplicatedBase<
+  CausalModel<E>,
+  Ev
+> {
   protected readonly store = new DotStore<E>();
+  /** Alive entries by element or key; a slot with no entries exists only during a change. */
+  protected abstract readonly index: SlotIndex<K, Slot<E, K, Shown>>;
+  private epoch = 0;
+  private touched: Slot<E, K, Shown>[] = [];
 
   protected constructor(options: ReplicatedOptions, codec: PayloadCodec<CausalModel<E>>) {
     super(options, codec);
@@ -312,15 +341,51 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent> extends 
     return this.store.context;
   }
 
-  /** Records a new alive entry in the type's index. */
-  protected abstract indexAdd(entry: E): void;
-  /** Removes an entry from the type's index. */
-  protected abstract indexRemove(entry: E): void;
-  /**
-   * Applies `mutate` (which changes the store and index) and describes the visible
-   * change, given the entries it touches.
-   */
-  protected abstract describe(touched: readonly E[], mutate: () => void): Ev;
+  /** The index key of an entry: its element, or its map key. */
+  protected abstract keyOf(entry: E): K;
+  /** What an element with these entries shows (its membership, or its value). */
+  protected abstract show(entries: readonly E[]): Shown;
+  /** The change event, from the slots a change touched (each once). */
+  protected abstract event(touched: readonly Slot<E, K, Shown>[]): Ev;
+
+  private touch(slot: Slot<E, K, Shown>): void {
+    if (slot.epoch === this.epoch) return;
+    slot.epoch = this.epoch;
+    slot.before = this.show(slot.entries);
+    this.touched.push(slot);
+  }
+
+  private addEntry(entry: E): void {
+    const key = this.keyOf(entry);
+    let slot = this.index.get(key);
+    if (slot === undefined) {
+      slot = { key, entries: [], epoch: 0, before: this.show([]) };
+      this.index.set(key, slot);
+    }
+    this.touch(slot);
+    slot.entries.push(entry);
+    this.store.add(entry);
+  }
+
+  private removeEntry(entry: E): void {
+    const slot = this.index.get(this.keyOf(entry))!;
+    this.touch(slot);
+    const at = slot.entries.indexOf(entry);
+    if (at !== -1) slot.entries.splice(at, 1);
+    this.store.remove(entry);
+  }
+
+  /** Applies removals, then additions, as one change, and returns its event. */
+  private change(remove: readonly E[], add: readonly E[]): Ev {
+    this.epoch++;
+    for (const e of remove) this.removeEntry(e);
+    for (const e of add) this.addEntry(e);
+    const touched = this.touched;
+    this.touched = [];
+    // Empty slots stay until the change ends, so that a removal and a re-add net out.
+    for (const slot of touched) if (slot.entries.length === 0) this.index.delete(slot.key);
+    return this.event(touched);
+  }
 
   protected snapshot(since: VersionVector | undefined): CausalModel<E> {
     return this.store.snapshot(since);
@@ -328,18 +393,8 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent> extends 
 
   protected merge(model: CausalModel<E>): Ev | undefined {
     const plan = this.store.plan(model);
-    let advanced = false;
-    const event = this.describe([...plan.remove, ...plan.add], () => {
-      for (const e of plan.remove) {
-        this.store.remove(e);
-        this.indexRemove(e);
-      }
-      for (const e of plan.add) {
-        this.store.add(e);
-        this.indexAdd(e);
-      }
-      advanced = this.store.context.merge(model.context);
-    });
+    const event = this.change(plan.remove, plan.add);
+    const advanced = this.store.context.merge(model.context);
     return plan.remove.length > 0 || plan.add.length > 0 || advanced ? event : undefined;
   }
 
@@ -350,16 +405,7 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent> extends 
   protected replaceLocal(old: readonly E[], make: ((counter: number) => E) | undefined): void {
     const counter = this.store.context.next(this.replica);
     const added = make?.(counter);
-    const event = this.describe(added ? [...old, added] : old, () => {
-      for (const e of old) {
-        this.store.remove(e);
-        this.indexRemove(e);
-      }
-      if (added) {
-        this.store.add(added);
-        this.indexAdd(added);
-      }
-    });
+    const event = this.change([...old], added ? [added] : []);
     this.emit({ ...event, origin: 'local' });
   }
 }

@@ -1,6 +1,6 @@
 import { ingestValue, valuesEqual, type JsonValue } from '../../codec/index.js';
 import { HybridLogicalClock } from '../clock/index.js';
-import { CausalBase, causalCodec, type CausalModel } from '../causal/dot-store.js';
+import { CausalBase, causalCodec, type CausalModel, type Slot } from '../causal/dot-store.js';
 import { keyEntryCodec, type KeyEntry } from '../causal/entries.js';
 import { compareWrites } from '../lww.js';
 import { TAG } from '../tags.js';
@@ -14,7 +14,7 @@ export type AWMapOptions = LWWMapOptions;
 
 /** The entry whose value a key shows: the greatest by timestamp. */
 function winner(entries: readonly KeyEntry[] | undefined): KeyEntry | undefined {
-  if (entries === undefined) return undefined;
+  if (entries === undefined || entries.length === 0) return undefined;
   let best = entries[0];
   for (let i = 1; i < entries.length; i++) if (compareWrites(entries[i]!, best!) > 0) best = entries[i];
   return best;
@@ -30,8 +30,8 @@ function winner(entries: readonly KeyEntry[] | undefined): KeyEntry | undefined 
  * const cart = new AWMap<number>({ replica: 'alice' });
  * cart.set('apples', 3); cart.delete('apples'); cart.has('apples') // false
  */
-export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry, MapChange> {
-  private readonly index = new Map<string, KeyEntry[]>();
+export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry, MapChange, string, JsonValue | undefined> {
+  protected readonly index = new Map<string, Slot<KeyEntry, string, JsonValue | undefined>>();
   private readonly hlc: HybridLogicalClock;
 
   constructor(options: AWMapOptions) {
@@ -46,7 +46,7 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
 
   /** The value of `key` (frozen), or `undefined` when it has none. */
   get(key: string): V | undefined {
-    return winner(this.index.get(key))?.value as V | undefined;
+    return winner(this.index.get(key)?.entries)?.value as V | undefined;
   }
 
   /** Whether `key` has a value. */
@@ -63,10 +63,10 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
   set(key: string, value: V): this {
     checkKey(key);
     const v = ingestValue(value, 'value', this.limits.maxDepth);
-    const current = this.index.get(key) ?? [];
+    const current = this.index.get(key)?.entries ?? [];
     if (current.length === 1 && valuesEqual(current[0]!.value, v)) return this;
     const ts = this.hlc.now();
-    this.replaceLocal([...current], (counter) => ({ replica: this.replica, counter, key, wall: ts.wall, logical: ts.logical, value: v }));
+    this.replaceLocal(current, (counter) => ({ replica: this.replica, counter, key, wall: ts.wall, logical: ts.logical, value: v }));
     return this;
   }
 
@@ -76,9 +76,9 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
    */
   delete(key: string): boolean {
     checkKey(key);
-    const current = this.index.get(key);
+    const current = this.index.get(key)?.entries;
     if (current === undefined) return false;
-    this.replaceLocal([...current], undefined);
+    this.replaceLocal(current, undefined);
     return true;
   }
 
@@ -89,7 +89,7 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
 
   /** `[key, value]` pairs, sorted by key. */
   entries(): [string, V][] {
-    return this.keys().map((key) => [key, winner(this.index.get(key))!.value as V]);
+    return this.keys().map((key) => [key, winner(this.index.get(key)!.entries)!.value as V]);
   }
 
   protected override merge(model: CausalModel<KeyEntry>): MapChange | undefined {
@@ -97,27 +97,21 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
     return super.merge(model);
   }
 
-  protected indexAdd(entry: KeyEntry): void {
-    const list = this.index.get(entry.key);
-    if (list === undefined) this.index.set(entry.key, [entry]);
-    else list.push(entry);
+  protected keyOf(entry: KeyEntry): string {
+    return entry.key;
   }
 
-  protected indexRemove(entry: KeyEntry): void {
-    const list = this.index.get(entry.key)!;
-    const at = list.indexOf(entry);
-    if (at !== -1) list.splice(at, 1);
-    if (list.length === 0) this.index.delete(entry.key);
+  /** The value a key shows: its winning entry's. */
+  protected show(entries: readonly KeyEntry[]): JsonValue | undefined {
+    return winner(entries)?.value;
   }
 
-  protected describe(touched: readonly KeyEntry[], mutate: () => void): MapChange {
-    const before = new Map<string, JsonValue | undefined>();
-    for (const e of touched) if (!before.has(e.key)) before.set(e.key, winner(this.index.get(e.key))?.value);
-    mutate();
+  protected event(touched: readonly Slot<KeyEntry, string, JsonValue | undefined>[]): MapChange {
     const keys: string[] = [];
-    for (const [key, was] of before) {
-      const is = winner(this.index.get(key))?.value;
-      if (was === undefined ? is !== undefined : is === undefined || !valuesEqual(was, is)) keys.push(key);
+    for (const slot of touched) {
+      const now = winner(slot.entries)?.value;
+      const was = slot.before;
+      if (was === undefined ? now !== undefined : now === undefined || !valuesEqual(was, now)) keys.push(slot.key);
     }
     return { origin: 'remote', keys };
   }

@@ -1,6 +1,6 @@
 import { ingestValue, valuesEqual, type JsonValue } from '../../codec/index.js';
 import { byDot } from '../wire.js';
-import { CausalBase, causalCodec } from '../causal/dot-store.js';
+import { CausalBase, causalCodec, type Slot } from '../causal/dot-store.js';
 import { valueEntryCodec, type ValueEntry } from '../causal/entries.js';
 import type { ChangeEvent, ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
@@ -18,7 +18,10 @@ export const mvRegisterCodec = causalCodec(TAG.MVRegister, 'mv-register', valueE
  * const colour = new MVRegister<string>({ replica: 'alice' });
  * colour.set('red'); colour.values() // ['red']
  */
-export class MVRegister<T extends JsonValue = JsonValue> extends CausalBase<ValueEntry, ChangeEvent> {
+export class MVRegister<T extends JsonValue = JsonValue> extends CausalBase<ValueEntry, ChangeEvent, null, null> {
+  /** Every entry belongs to the register's one slot. */
+  protected readonly index = new Map<null, Slot<ValueEntry, null, null>>();
+
   constructor(options: ReplicatedOptions) {
     super(options, mvRegisterCodec);
   }
@@ -37,17 +40,20 @@ export class MVRegister<T extends JsonValue = JsonValue> extends CausalBase<Valu
    */
   set(value: T): void {
     const v = ingestValue(value, 'value', this.limits.maxDepth);
-    const current = [...this.store.entries()];
+    const current = this.index.get(null)?.entries ?? [];
     if (current.length === 1 && valuesEqual(current[0]!.value, v)) return;
     this.replaceLocal(current, (counter) => ({ replica: this.replica, counter, value: v }));
   }
 
-  protected indexAdd(): void {}
+  protected keyOf(): null {
+    return null;
+  }
 
-  protected indexRemove(): void {}
+  protected show(): null {
+    return null;
+  }
 
-  protected describe(_touched: readonly ValueEntry[], mutate: () => void): ChangeEvent {
-    mutate();
+  protected event(): ChangeEvent {
     return { origin: 'remote' };
   }
 }

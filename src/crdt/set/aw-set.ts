@@ -23,8 +23,9 @@ export class AWSet<T extends JsonValue = JsonValue> extends CausalSet<ValueEntry
     super(options, awSetCodec);
   }
 
-  protected isMember(entries: readonly ValueEntry[] | undefined): boolean {
-    return entries !== undefined;
+  /** An element is a member while it has an alive entry. */
+  protected show(entries: readonly ValueEntry[]): boolean {
+    return entries.length > 0;
   }
 
   /**
@@ -33,7 +34,7 @@ export class AWSet<T extends JsonValue = JsonValue> extends CausalSet<ValueEntry
    */
   add(value: T): this {
     const v = this.element(value);
-    if (this.index.get(v) === undefined) this.replaceLocal([], (counter) => ({ replica: this.replica, counter, value: v }));
+    if (this.entriesOf(v).length === 0) this.replaceLocal([], (counter) => ({ replica: this.replica, counter, value: v }));
     return this;
   }
 
@@ -42,9 +43,9 @@ export class AWSet<T extends JsonValue = JsonValue> extends CausalSet<ValueEntry
    * @throws {TypeError} / {@link RangeError} when `value` is not JSON.
    */
   delete(value: T): boolean {
-    const entries = this.index.get(this.element(value));
-    if (entries === undefined) return false;
-    this.replaceLocal([...entries], undefined);
+    const entries = this.entriesOf(this.element(value));
+    if (entries.length === 0) return false;
+    this.replaceLocal(entries, undefined);
     return true;
   }
 }

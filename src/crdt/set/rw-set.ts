@@ -25,8 +25,8 @@ export class RWSet<T extends JsonValue = JsonValue> extends CausalSet<TokenEntry
   }
 
   /** A member has tokens, and all of them are adds. */
-  protected isMember(tokens: readonly TokenEntry[] | undefined): boolean {
-    if (tokens === undefined) return false;
+  protected show(tokens: readonly TokenEntry[]): boolean {
+    if (tokens.length === 0) return false;
     for (const t of tokens) if (t.kind === 'remove') return false;
     return true;
   }
@@ -37,10 +37,8 @@ export class RWSet<T extends JsonValue = JsonValue> extends CausalSet<TokenEntry
    */
   add(value: T): this {
     const v = this.element(value);
-    const tokens = this.index.get(v);
-    if (!this.isMember(tokens)) {
-      this.replaceLocal(tokens ? [...tokens] : [], (counter) => ({ replica: this.replica, counter, kind: 'add', value: v }));
-    }
+    const tokens = this.entriesOf(v);
+    if (!this.show(tokens)) this.replaceLocal(tokens, (counter) => ({ replica: this.replica, counter, kind: 'add', value: v }));
     return this;
   }
 
@@ -50,9 +48,9 @@ export class RWSet<T extends JsonValue = JsonValue> extends CausalSet<TokenEntry
    */
   delete(value: T): boolean {
     const v = this.element(value);
-    const tokens = this.index.get(v);
-    if (tokens === undefined || !this.isMember(tokens)) return false;
-    this.replaceLocal([...tokens], (counter) => ({ replica: this.replica, counter, kind: 'remove', value: v }));
+    const tokens = this.entriesOf(v);
+    if (!this.show(tokens)) return false;
+    this.replaceLocal(tokens, (counter) => ({ replica: this.replica, counter, kind: 'remove', value: v }));
     return true;
   }
 }
