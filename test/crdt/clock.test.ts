@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HybridLogicalClock, LamportClock, MAX_WALL, VersionVector, compareTimestamps, compareVersions, type Version } from '../../src/index.js';
+import { AWSet, HybridLogicalClock, LamportClock, MAX_WALL, VersionVector, compareTimestamps, compareVersions, createReplicaId, type Version } from '../../src/index.js';
 import { runs } from '../helpers/property.js';
 
 const version: fc.Arbitrary<Version> = fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__'), fc.nat(5), { maxKeys: 4 });
@@ -84,5 +84,16 @@ describe('HybridLogicalClock', () => {
     expect(t).toEqual({ wall: 5000, logical: 8, replica: 'a' });
     expect(hlc.drift).toBe(4000);
     expect(() => new HybridLogicalClock({ replica: 'a', now: () => MAX_WALL + 1 }).now()).toThrow(RangeError);
+  });
+});
+
+describe('createReplicaId', () => {
+  it('makes valid, distinct, URL-safe ids', () => {
+    const ids = new Set(Array.from({ length: 2000 }, () => createReplicaId()));
+    expect(ids.size).toBe(2000);
+    for (const id of ids) {
+      expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(() => new AWSet({ replica: id })).not.toThrow();
+    }
   });
 });
