@@ -165,6 +165,14 @@ export function mapObjects<T>(
   return expectArray(json, path, limits).map((item, i) => f(expectObject(item, `${path}[${i}]`), `${path}[${i}]`));
 }
 
+/**
+ * The base of a delta for a holder of `since`: what both sides have seen. Empty for a
+ * whole state.
+ */
+export function deltaBase(since: VersionVector | undefined, mine: VersionVector): VersionVector {
+  return since === undefined ? new VersionVector() : since.meet(mine);
+}
+
 /** Validates a `since` argument given to `encode`. */
 export function sinceArgument(since: Version | undefined): VersionVector | undefined {
   return since === undefined ? undefined : VersionVector.from(since, 'since');

@@ -27,6 +27,7 @@ import { VersionVector, type Dot } from '../clock/index.js';
 import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
 import {
   addVersionReplicas,
+  deltaBase,
   byDot,
   dotFromJSON,
   mapObjects,
@@ -213,7 +214,7 @@ export class DotStore<E extends Dot> {
 
   /** The state, or the delta a holder of `since` lacks. */
   snapshot(since: VersionVector | undefined): CausalModel<E> {
-    const base = since === undefined ? new VersionVector() : since.meet(this.context);
+    const base = deltaBase(since, this.context);
     const dead = new Map<string, Ranges>();
     const entries: E[] = [];
     for (const [replica, limit] of base.entries()) {

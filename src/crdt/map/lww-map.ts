@@ -20,6 +20,7 @@ import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../rep
 import { TAG } from '../tags.js';
 import {
   addVersionReplicas,
+  deltaBase,
   byDot,
   mapObjects,
   readBase,
@@ -206,7 +207,7 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
   }
 
   protected snapshot(since: VersionVector | undefined): LWWMapModel {
-    const base = since === undefined ? new VersionVector() : since.meet(this.vv);
+    const base = deltaBase(since, this.vv);
     const entries: KeyedWrite[] = [];
     for (const w of this.writes.values()) if (!base.contains(w)) entries.push(w);
     entries.sort(byDot);

@@ -16,7 +16,7 @@ import { HybridLogicalClock, VersionVector } from '../clock/index.js';
 import { checkSameDot, compareWrites, readWall, writeFromJSON, writeToJSON, type Write } from '../lww.js';
 import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
-import { addVersionReplicas, readBase, readVersion, versionFromJSON, writeVersion } from '../wire.js';
+import { addVersionReplicas, deltaBase, readBase, readVersion, versionFromJSON, writeVersion } from '../wire.js';
 
 /** Payload model of an `LWWRegister` (`FORMAT.md` 4.3). */
 interface LWWRegisterModel {
@@ -129,7 +129,7 @@ export class LWWRegister<T extends JsonValue = JsonValue> extends ReplicatedBase
   }
 
   protected snapshot(since: VersionVector | undefined): LWWRegisterModel {
-    const base = since === undefined ? new VersionVector() : since.meet(this.vv);
+    const base = deltaBase(since, this.vv);
     const write = this.current && !base.contains(this.current) ? this.current : undefined;
     return { version: this.vv.clone(), base, write };
   }

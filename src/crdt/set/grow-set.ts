@@ -18,6 +18,7 @@ import { ReplicatedBase, type ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import {
   addVersionReplicas,
+  deltaBase,
   byDot,
   dotFromJSON,
   mapObjects,
@@ -151,7 +152,7 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
   }
 
   protected snapshot(since: VersionVector | undefined): GrowSetModel {
-    const base = since === undefined ? new VersionVector() : since.meet(this.vv);
+    const base = deltaBase(since, this.vv);
     const pick = (map: ValueMap<Member>) => {
       const out: Member[] = [];
       for (const m of map.values()) if (!base.contains(m)) out.push(m);
