@@ -32,14 +32,18 @@ export function sameWrite(a: Write, b: Write): boolean {
 }
 
 /**
- * Throws when `incoming` claims the dot of `current` with different content: a peer
- * rewrote history, and taking either would split the replicas.
+ * Throws when `incoming` contradicts this replica's history: it claims the dot of
+ * `current` with different content, or it is an event this replica has already seen
+ * (`seen`) yet would beat what the replica holds for that key. Only a faulty peer sends
+ * either; taking it would split the replicas or give two writes one dot.
  */
-export function checkSameDot(current: Write | undefined, incoming: Write): void {
+export function checkHistory(current: Write | undefined, incoming: Write, seen: boolean): void {
   if (current !== undefined && current.replica === incoming.replica && current.counter === incoming.counter) {
     if (!sameWrite(current, incoming)) {
       throw new DecodeError('invalid-value', `two different writes claim the event (${incoming.replica}, ${incoming.counter})`);
     }
+  } else if (seen && (current === undefined || compareWrites(incoming, current) > 0)) {
+    throw new DecodeError('invalid-value', `event (${incoming.replica}, ${incoming.counter}) was another write here`);
   }
 }
 

@@ -15,7 +15,7 @@ import {
   type Writer,
 } from '../../codec/index.js';
 import { HybridLogicalClock, VersionVector } from '../clock/index.js';
-import { checkSameDot, compareWrites, readStamp, writeFromJSON, writeStamp, writeToJSON, type Write } from '../lww.js';
+import { checkHistory, compareWrites, readStamp, writeFromJSON, writeStamp, writeToJSON, type Write } from '../lww.js';
 import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import {
@@ -219,7 +219,7 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
     const currents: (KeyedWrite | undefined)[] = new Array(entries.length);
     for (let i = 0; i < entries.length; i++) {
       const current = this.writes.get(entries[i]!.key);
-      checkSameDot(current, entries[i]!);
+      checkHistory(current, entries[i]!, this.vv.contains(entries[i]!));
       currents[i] = current;
     }
     const keys: string[] = [];

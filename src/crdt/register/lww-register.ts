@@ -13,7 +13,7 @@ import {
   type Writer,
 } from '../../codec/index.js';
 import { HybridLogicalClock, VersionVector } from '../clock/index.js';
-import { checkSameDot, compareWrites, readWall, writeFromJSON, writeToJSON, type Write } from '../lww.js';
+import { checkHistory, compareWrites, readWall, writeFromJSON, writeToJSON, type Write } from '../lww.js';
 import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import { addVersionReplicas, deltaBase, readBase, readVersion, versionFromJSON, writeVersion } from '../wire.js';
@@ -136,7 +136,7 @@ export class LWWRegister<T extends JsonValue = JsonValue> extends ReplicatedBase
 
   protected merge(model: LWWRegisterModel): ChangeEvent | undefined {
     const incoming = model.write;
-    if (incoming) checkSameDot(this.current, incoming);
+    if (incoming) checkHistory(this.current, incoming, this.vv.contains(incoming));
     const wins = incoming !== undefined && (this.current === undefined || compareWrites(incoming, this.current) > 0);
     const advanced = this.vv.merge(model.version);
     if (incoming) this.hlc.observe(incoming.wall, incoming.logical);

@@ -1,4 +1,5 @@
 import {
+  DecodeError,
   ReplicaTableReader,
   ReplicaTableWriter,
   ValueMap,
@@ -71,6 +72,13 @@ function growSetCodec(tag: number, name: string, twoPhase: boolean): PayloadCode
       };
       const added = readGroups(r, table, version, base, readMember);
       const removed = twoPhase ? readGroups(r, table, version, base, readMember) : [];
+      // Both lists are sorted by dot: one walk finds a dot that both claim.
+      for (let i = 0, j = 0; i < added.length && j < removed.length; ) {
+        const order = byDot(added[i]!, removed[j]!);
+        if (order === 0) throw r.error('invalid-value', 'an add and a removal claim the same event');
+        if (order < 0) i++;
+        else j++;
+      }
       table.finish(r);
       return { version, base, added, removed };
     },
@@ -161,7 +169,30 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
     return { version: this.vv.clone(), base, added: pick(this.live), removed: pick(this.dead) };
   }
 
+  /**
+   * Refuses entries that contradict this replica's history: an event it has already seen
+   * must have added (or removed) the element the frame says, with that dot or an earlier
+   * one. Only a faulty peer sends such a frame; taking it would give two elements one dot.
+   */
+  private checkHistory(model: GrowSetModel): void {
+    for (const m of model.added) {
+      if (!this.vv.contains(m)) continue;
+      const live = this.live.get(m.value);
+      if (this.dead.get(m.value) === undefined && (live === undefined || byDot(live, m) > 0)) {
+        throw new DecodeError('invalid-value', `event (${m.replica}, ${m.counter}) added another element here`);
+      }
+    }
+    for (const m of model.removed) {
+      if (!this.vv.contains(m)) continue;
+      const dead = this.dead.get(m.value);
+      if (dead === undefined || byDot(dead, m) > 0) {
+        throw new DecodeError('invalid-value', `event (${m.replica}, ${m.counter}) removed another element here`);
+      }
+    }
+  }
+
   protected merge(model: GrowSetModel): SetChange<T> | undefined {
+    this.checkHistory(model);
     const added: T[] = [];
     const removed: T[] = [];
     let changed = false;
