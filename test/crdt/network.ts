@@ -29,7 +29,7 @@ export function scenario(adapter: Adapter, minReplicas = 3, maxReplicas = 5, max
           { weight: 3, arbitrary: fc.tuple(fc.constant('deliver' as const), fc.nat(), fc.boolean()) },
           { weight: 1, arbitrary: fc.tuple(fc.constant('drop' as const), fc.nat()) },
         ),
-        { maxLength: maxActions },
+        { maxLength: maxActions, size: 'medium' },
       ),
     }),
   );

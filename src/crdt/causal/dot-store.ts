@@ -160,18 +160,85 @@ export function causalCodec<E extends Dot>(tag: number, name: string, entry: Ent
   };
 }
 
-/** Whether `counter` falls in one of the sorted `ranges`. */
-function inRanges(ranges: Ranges, counter: number): boolean {
-  let lo = 0;
-  let hi = ranges.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const [start, end] = ranges[mid]!;
-    if (counter < start) hi = mid - 1;
-    else if (counter > end) lo = mid + 1;
-    else return true;
+/**
+ * One replica's alive entries, sorted by counter. Entries usually arrive in counter
+ * order, so adding is an append; a removal leaves a hole that compaction clears once
+ * holes outnumber entries.
+ */
+class Column<E extends Dot> {
+  private counters: number[] = [];
+  private slots: (E | undefined)[] = [];
+  /** Number of alive entries. */
+  live = 0;
+
+  /** Position of the first slot whose counter is ≥ `counter`. */
+  private lowerBound(counter: number): number {
+    const counters = this.counters;
+    let lo = 0;
+    let hi = counters.length;
+    if (hi > 0 && counters[hi - 1]! < counter) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (counters[mid]! < counter) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
-  return false;
+
+  /** Adds an entry whose dot is not alive here. */
+  add(entry: E): void {
+    const n = this.counters.length;
+    if (n === 0 || this.counters[n - 1]! < entry.counter) {
+      this.counters.push(entry.counter);
+      this.slots.push(entry);
+    } else {
+      const at = this.lowerBound(entry.counter);
+      if (this.counters[at] === entry.counter) {
+        this.slots[at] = entry;
+      } else {
+        this.counters.splice(at, 0, entry.counter);
+        this.slots.splice(at, 0, entry);
+      }
+    }
+    this.live++;
+  }
+
+  /** Removes the entry with this counter; returns whether it was alive. */
+  remove(counter: number): boolean {
+    const at = this.lowerBound(counter);
+    if (this.counters[at] !== counter || this.slots[at] === undefined) return false;
+    this.slots[at] = undefined;
+    this.live--;
+    if (this.counters.length > 32 && this.live * 2 < this.counters.length) this.compact();
+    return true;
+  }
+
+  private compact(): void {
+    const counters: number[] = [];
+    const slots: E[] = [];
+    for (let i = 0; i < this.slots.length; i++) {
+      const e = this.slots[i];
+      if (e !== undefined) {
+        counters.push(this.counters[i]!);
+        slots.push(e);
+      }
+    }
+    this.counters = counters;
+    this.slots = slots;
+  }
+
+  /** Alive entries with counters in `[from, to]`, in counter order. */
+  *range(from: number, to: number): IterableIterator<E> {
+    for (let i = this.lowerBound(from); i < this.counters.length && this.counters[i]! <= to; i++) {
+      const e = this.slots[i];
+      if (e !== undefined) yield e;
+    }
+  }
+
+  /** Alive entries in counter order. */
+  *values(): IterableIterator<E> {
+    for (const e of this.slots) if (e !== undefined) yield e;
+  }
 }
 
 /** What merging a frame will do, computed before anything changes. */
@@ -180,11 +247,12 @@ export interface MergePlan<E extends Dot> {
   readonly add: readonly E[];
 }
 
+
 /** Alive entries indexed by dot, and the causal context. */
 export class DotStore<E extends Dot> {
   /** Every event seen. */
   readonly context = new VersionVector();
-  private readonly byReplica = new Map<string, Map<number, E>>();
+  private readonly columns = new Map<string, Column<E>>();
   private count = 0;
 
   /** Number of alive entries. */
@@ -194,47 +262,42 @@ export class DotStore<E extends Dot> {
 
   /** Adds an alive entry (its dot must not be present). */
   add(entry: E): void {
-    let entries = this.byReplica.get(entry.replica);
-    if (entries === undefined) {
-      entries = new Map();
-      this.byReplica.set(entry.replica, entries);
+    let column = this.columns.get(entry.replica);
+    if (column === undefined) {
+      column = new Column();
+      this.columns.set(entry.replica, column);
     }
-    entries.set(entry.counter, entry);
+    column.add(entry);
     this.count++;
   }
 
   /** Removes an alive entry; returns whether it was there. */
   remove(entry: Dot): boolean {
-    const entries = this.byReplica.get(entry.replica);
-    if (entries === undefined || !entries.delete(entry.counter)) return false;
-    if (entries.size === 0) this.byReplica.delete(entry.replica);
+    const column = this.columns.get(entry.replica);
+    if (column === undefined || !column.remove(entry.counter)) return false;
+    if (column.live === 0) this.columns.delete(entry.replica);
     this.count--;
     return true;
   }
 
-  /** The state, or the delta a holder of `since` lacks. */
+  /** The state, or the delta a holder of `since` lacks; entries come sorted by dot. */
   snapshot(since: VersionVector | undefined): CausalModel<E> {
     const base = deltaBase(since, this.context);
     const dead = new Map<string, Ranges>();
-    const entries: E[] = [];
     for (const [replica, limit] of base.entries()) {
-      const alive: number[] = [];
-      for (const counter of this.byReplica.get(replica)?.keys() ?? []) if (counter <= limit) alive.push(counter);
-      alive.sort((a, b) => a - b);
       const ranges: [number, number][] = [];
       let next = 1;
-      for (const counter of alive) {
-        if (counter > next) ranges.push([next, counter - 1]);
-        next = counter + 1;
+      for (const e of this.columns.get(replica)?.range(1, limit) ?? []) {
+        if (e.counter > next) ranges.push([next, e.counter - 1]);
+        next = e.counter + 1;
       }
       if (next <= limit) ranges.push([next, limit]);
       if (ranges.length > 0) dead.set(replica, ranges);
     }
-    for (const [replica, map] of this.byReplica) {
-      const limit = base.get(replica);
-      for (const entry of map.values()) if (entry.counter > limit) entries.push(entry);
+    const entries: E[] = [];
+    for (const replica of [...this.columns.keys()].sort()) {
+      for (const e of this.columns.get(replica)!.range(base.get(replica) + 1, Number.MAX_SAFE_INTEGER)) entries.push(e);
     }
-    entries.sort(byDot);
     return { context: this.context.clone(), base, dead, entries };
   }
 
@@ -246,27 +309,16 @@ export class DotStore<E extends Dot> {
     const remove: E[] = [];
     // Entries within the base that the sender no longer holds.
     for (const [replica, ranges] of model.dead) {
-      const mine = this.byReplica.get(replica);
-      if (mine === undefined) continue;
-      let total = 0;
-      for (const [start, end] of ranges) total += end - start + 1;
-      if (total <= mine.size) {
-        for (const [start, end] of ranges) {
-          for (let c = start; c <= end; c++) {
-            const e = mine.get(c);
-            if (e !== undefined) remove.push(e);
-          }
-        }
-      } else {
-        for (const e of mine.values()) if (inRanges(ranges, e.counter)) remove.push(e);
-      }
+      const column = this.columns.get(replica);
+      if (column === undefined) continue;
+      for (const [start, end] of ranges) for (const e of column.range(start, end)) remove.push(e);
     }
     // Entries outside the base that the sender has seen but no longer holds.
     let incoming: Map<string, Set<number>> | undefined;
     for (const [replica, limit] of model.context.entries()) {
-      const mine = this.byReplica.get(replica);
+      const column = this.columns.get(replica);
       const from = model.base.get(replica);
-      if (mine === undefined || limit <= from) continue;
+      if (column === undefined || limit <= from) continue;
       if (incoming === undefined) {
         incoming = new Map();
         for (const e of model.entries) {
@@ -276,17 +328,10 @@ export class DotStore<E extends Dot> {
         }
       }
       const kept = incoming.get(replica);
-      if (limit - from <= mine.size) {
-        for (let c = from + 1; c <= limit; c++) {
-          const e = mine.get(c);
-          if (e !== undefined && !kept?.has(c)) remove.push(e);
-        }
-      } else {
-        for (const e of mine.values()) {
-          if (e.counter > from && e.counter <= limit && !kept?.has(e.counter)) remove.push(e);
-        }
-      }
+      for (const e of column.range(from + 1, limit)) if (!kept?.has(e.counter)) remove.push(e);
     }
+    // A replica that has seen nothing takes every entry.
+    if (this.context.size === 0) return { remove, add: model.entries };
     const add: E[] = [];
     for (const e of model.entries) if (!this.context.contains(e)) add.push(e);
     return { remove, add };
@@ -294,7 +339,7 @@ export class DotStore<E extends Dot> {
 
   /** Every alive entry, in no particular order. */
   *entries(): IterableIterator<E> {
-    for (const map of this.byReplica.values()) yield* map.values();
+    for (const column of this.columns.values()) yield* column.values();
   }
 }
 
