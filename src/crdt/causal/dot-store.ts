@@ -343,6 +343,9 @@ export class DotStore<E extends Dot> {
   }
 }
 
+/** What an element with no entries is shown from. */
+const NO_ENTRIES: readonly never[] = Object.freeze([]);
+
 /**
  * The entries of one element (or map key), and what the element showed before the change
  * in progress, so that building a change event costs no extra lookups.
@@ -403,13 +406,16 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent, K, Shown
 
   private addEntry(entry: E): void {
     const key = this.keyOf(entry);
-    let slot = this.index.get(key);
+    const slot = this.index.get(key);
     if (slot === undefined) {
-      slot = { key, entries: [], epoch: 0, before: this.show([]) };
-      this.index.set(key, slot);
+      // Sized exactly: an empty array's first push reserves room for 17 entries.
+      const created = { key, entries: [entry], epoch: this.epoch, before: this.show(NO_ENTRIES) };
+      this.index.set(key, created);
+      this.touched.push(created);
+    } else {
+      this.touch(slot);
+      slot.entries.push(entry);
     }
-    this.touch(slot);
-    slot.entries.push(entry);
     this.store.add(entry);
   }
 
