@@ -70,8 +70,9 @@ export const lwwMapCodec: PayloadCodec<LWWMapModel> = {
     const keys = new Set<string>();
     const entries = readGroups(r, table, version, base, (r, replica, counter, previous: KeyedWrite | undefined): KeyedWrite => {
       const key = r.str();
-      if (keys.has(key)) throw r.error('invalid-value', `key ${JSON.stringify(key)} appears twice`);
+      const distinct = keys.size;
       keys.add(key);
+      if (keys.size === distinct) throw r.error('invalid-value', `key ${JSON.stringify(key)} appears twice`);
       const { wall, logical } = readStamp(r, previous);
       let value: JsonValue | undefined;
       if (r.remaining > 0 && r.bytes[r.pos] === DELETED) r.pos++;
@@ -216,11 +217,15 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
 
   protected merge(model: LWWMapModel): MapChange | undefined {
     const entries = model.entries;
+    // A replica that has seen nothing holds nothing to look up or contradict.
+    const fresh = this.vv.size === 0;
     const currents: (KeyedWrite | undefined)[] = new Array(entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      const current = this.writes.get(entries[i]!.key);
-      checkHistory(current, entries[i]!, this.vv.contains(entries[i]!));
-      currents[i] = current;
+    if (!fresh) {
+      for (let i = 0; i < entries.length; i++) {
+        const current = this.writes.get(entries[i]!.key);
+        checkHistory(current, entries[i]!, this.vv.contains(entries[i]!));
+        currents[i] = current;
+      }
     }
     const keys: string[] = [];
     let replaced = false;

@@ -175,6 +175,7 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
    * one. Only a faulty peer sends such a frame; taking it would give two elements one dot.
    */
   private checkHistory(model: GrowSetModel): void {
+    if (this.vv.size === 0) return;
     for (const m of model.added) {
       if (!this.vv.contains(m)) continue;
       const live = this.live.get(m.value);
