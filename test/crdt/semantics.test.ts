@@ -261,6 +261,27 @@ describe('maps', () => {
     expect(lww[1].has('k')).toBe(false);
   });
 
+  it('AWMap: of concurrent sets of a key, the later timestamp gives the value, whatever the delivery order', () => {
+    for (const [wallA, wallB, expected] of [
+      [1000, 2000, 'from b'],
+      [3000, 2000, 'from a'],
+    ] as const) {
+      const a = new AWMap<string>({ replica: 'a', now: () => wallA });
+      const b = new AWMap<string>({ replica: 'b', now: () => wallB });
+      const c = new AWMap<string>({ replica: 'c', now: () => 0 });
+      a.set('k', 'from a');
+      b.set('k', 'from b');
+      c.apply(b.encode());
+      c.apply(a.encode());
+      sync(a, b);
+      for (const r of [a, b, c]) expect(r.get('k')).toBe(expected);
+      // A later set that saw both resolves them into one entry.
+      c.set('k', 'resolved');
+      sync(a, b, c);
+      for (const r of [a, b, c]) expect(r.entries()).toEqual([['k', 'resolved']]);
+    }
+  });
+
   it('refuses non-string keys with a TypeError', () => {
     const m = new LWWMap({ replica: 'a' });
     expect(() => m.set(1 as unknown as string, 1)).toThrow(TypeError);

@@ -1,6 +1,6 @@
 import { ingestValue, valuesEqual, type JsonValue } from '../../codec/index.js';
 import { HybridLogicalClock } from '../clock/index.js';
-import { CausalBase, causalCodec, type CausalModel, type Slot } from '../causal/dot-store.js';
+import { CausalBase, causalCodec, type CausalModel, type Slot, type SlotView } from '../causal/dot-store.js';
 import { keyEntryCodec, type KeyEntry } from '../causal/entries.js';
 import { compareWrites } from '../lww.js';
 import { TAG } from '../tags.js';
@@ -11,14 +11,6 @@ export const awMapCodec = causalCodec(TAG.AWMap, 'aw-map', keyEntryCodec);
 
 /** Options of {@link AWMap}. */
 export type AWMapOptions = LWWMapOptions;
-
-/** The entry whose value a key shows: the greatest by timestamp. */
-function winner(entries: readonly KeyEntry[] | undefined): KeyEntry | undefined {
-  if (entries === undefined || entries.length === 0) return undefined;
-  let best = entries[0];
-  for (let i = 1; i < entries.length; i++) if (compareWrites(entries[i]!, best!) > 0) best = entries[i];
-  return best;
-}
 
 /**
  * A map from string keys to JSON values with add-wins keys: `delete` removes the writes
@@ -46,7 +38,7 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
 
   /** The value of `key` (frozen), or `undefined` when it has none. */
   get(key: string): V | undefined {
-    return winner(this.index.get(key)?.entries)?.value as V | undefined;
+    return this.showKey(key) as V | undefined;
   }
 
   /** Whether `key` has a value. */
@@ -63,7 +55,7 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
   set(key: string, value: V): this {
     checkKey(key);
     const v = ingestValue(value, 'value', this.limits.maxDepth);
-    const current = this.index.get(key)?.entries ?? [];
+    const current = this.entriesOf(key);
     if (current.length === 1 && valuesEqual(current[0]!.value, v)) return this;
     const ts = this.hlc.now();
     this.replaceLocal(current, (counter) => ({ replica: this.replica, counter, key, wall: ts.wall, logical: ts.logical, value: v }));
@@ -76,8 +68,8 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
    */
   delete(key: string): boolean {
     checkKey(key);
-    const current = this.index.get(key)?.entries;
-    if (current === undefined) return false;
+    const current = this.entriesOf(key);
+    if (current.length === 0) return false;
     this.replaceLocal(current, undefined);
     return true;
   }
@@ -89,7 +81,7 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
 
   /** `[key, value]` pairs, sorted by key. */
   entries(): [string, V][] {
-    return this.keys().map((key) => [key, winner(this.index.get(key)!.entries)!.value as V]);
+    return this.keys().map((key) => [key, this.showKey(key) as V]);
   }
 
   protected override merge(model: CausalModel<KeyEntry>): MapChange | undefined {
@@ -101,15 +93,25 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
     return entry.key;
   }
 
-  /** The value a key shows: its winning entry's. */
-  protected show(entries: readonly KeyEntry[]): JsonValue | undefined {
-    return winner(entries)?.value;
+  /**
+   * The value a key shows: that of its latest entry by timestamp, which is the last, since
+   * {@link AWMap.place} keeps a key's entries sorted.
+   */
+  protected show(slot: SlotView<KeyEntry>): JsonValue | undefined {
+    return slot.last?.value;
+  }
+
+  /** Keeps a key's entries sorted by timestamp; a newer write is usually an append. */
+  protected override place(entries: KeyEntry[], entry: KeyEntry): void {
+    let at = entries.length;
+    while (at > 0 && compareWrites(entries[at - 1]!, entry) > 0) at--;
+    entries.splice(at, 0, entry);
   }
 
   protected event(touched: readonly Slot<KeyEntry, string, JsonValue | undefined>[]): MapChange {
     const keys: string[] = [];
     for (const slot of touched) {
-      const now = winner(slot.entries)?.value;
+      const now = this.show(slot);
       const was = slot.before;
       if (was === undefined ? now !== undefined : now === undefined || !valuesEqual(was, now)) keys.push(slot.key);
     }

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../codec/index.js';
-import { causalCodec } from '../causal/dot-store.js';
+import { causalCodec, type SlotView } from '../causal/dot-store.js';
 import { valueEntryCodec, type ValueEntry } from '../causal/entries.js';
 import type { ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
@@ -24,8 +24,8 @@ export class AWSet<T extends JsonValue = JsonValue> extends CausalSet<ValueEntry
   }
 
   /** An element is a member while it has an alive entry. */
-  protected show(entries: readonly ValueEntry[]): boolean {
-    return entries.length > 0;
+  protected show(slot: SlotView<ValueEntry>): boolean {
+    return slot.size > 0;
   }
 
   /**

@@ -30,11 +30,6 @@ export abstract class CausalSet<E extends ValueEntry, T extends JsonValue> exten
     return ingestValue(value, 'element', this.limits.maxDepth);
   }
 
-  /** The alive entries of an element (empty when it has none). */
-  protected entriesOf(element: JsonValue): readonly E[] {
-    return this.index.get(element)?.entries ?? [];
-  }
-
   /** Number of members. */
   get size(): number {
     return this.members;
@@ -45,13 +40,13 @@ export abstract class CausalSet<E extends ValueEntry, T extends JsonValue> exten
    * @throws {TypeError} / {@link RangeError} when `value` is not JSON.
    */
   has(value: T): boolean {
-    return this.show(this.entriesOf(this.element(value)));
+    return this.showKey(this.element(value));
   }
 
   /** The members (frozen), in the order of their JSON text: the same on every replica. */
   values(): T[] {
     const out: T[] = [];
-    for (const slot of this.index.values()) if (this.show(slot.entries)) out.push(slot.key as T);
+    for (const slot of this.index.values()) if (this.show(slot)) out.push(slot.key as T);
     return sortValues(out);
   }
 
@@ -59,7 +54,7 @@ export abstract class CausalSet<E extends ValueEntry, T extends JsonValue> exten
     const added: T[] = [];
     const removed: T[] = [];
     for (const slot of touched) {
-      const now = this.show(slot.entries);
+      const now = this.show(slot);
       if (now && !slot.before) added.push(slot.key as T);
       else if (slot.before && !now) removed.push(slot.key as T);
     }

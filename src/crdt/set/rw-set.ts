@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../codec/index.js';
-import { causalCodec } from '../causal/dot-store.js';
+import { causalCodec, type SlotView } from '../causal/dot-store.js';
 import { tokenEntryCodec, type TokenEntry } from '../causal/entries.js';
 import type { ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
@@ -24,11 +24,15 @@ export class RWSet<T extends JsonValue = JsonValue> extends CausalSet<TokenEntry
     super(options, rwSetCodec);
   }
 
-  /** A member has tokens, and all of them are adds. */
-  protected show(tokens: readonly TokenEntry[]): boolean {
-    if (tokens.length === 0) return false;
-    for (const t of tokens) if (t.kind === 'remove') return false;
-    return true;
+  /** A member has tokens, and all of them are adds (removals are kept first). */
+  protected show(tokens: SlotView<TokenEntry>): boolean {
+    return tokens.first?.kind === 'add';
+  }
+
+  /** Keeps removal tokens ahead of adds, so {@link show} looks at one token. */
+  protected override place(tokens: TokenEntry[], token: TokenEntry): void {
+    if (token.kind === 'remove') tokens.unshift(token);
+    else tokens.push(token);
   }
 
   /**
@@ -37,8 +41,7 @@ export class RWSet<T extends JsonValue = JsonValue> extends CausalSet<TokenEntry
    */
   add(value: T): this {
     const v = this.element(value);
-    const tokens = this.entriesOf(v);
-    if (!this.show(tokens)) this.replaceLocal(tokens, (counter) => ({ replica: this.replica, counter, kind: 'add', value: v }));
+    if (!this.showKey(v)) this.replaceLocal(this.entriesOf(v), (counter) => ({ replica: this.replica, counter, kind: 'add', value: v }));
     return this;
   }
 
@@ -48,9 +51,8 @@ export class RWSet<T extends JsonValue = JsonValue> extends CausalSet<TokenEntry
    */
   delete(value: T): boolean {
     const v = this.element(value);
-    const tokens = this.entriesOf(v);
-    if (!this.show(tokens)) return false;
-    this.replaceLocal(tokens, (counter) => ({ replica: this.replica, counter, kind: 'remove', value: v }));
+    if (!this.showKey(v)) return false;
+    this.replaceLocal(this.entriesOf(v), (counter) => ({ replica: this.replica, counter, kind: 'remove', value: v }));
     return true;
   }
 }
