@@ -3,6 +3,8 @@ import type { DecodeLimits } from './limits.js';
 
 const DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** Character codes of the short ASCII string being read; reused to spare an allocation per string. */
+const ASCII_SCRATCH: number[] = [];
 
 /**
  * Reads the primitives of `FORMAT.md` section 1 from a byte range, refusing anything
@@ -123,19 +125,21 @@ export class Reader {
     const bytes = this.bytes;
     const start = this.pos;
     const end = start + n;
-    if (n <= 32) {
-      // Short ASCII strings, the common case for keys and ids: building the string is
-      // cheaper than a TextDecoder call or a typed-array view.
-      let s = '';
-      let i = start;
-      for (; i < end; i++) {
-        const b = bytes[i]!;
+    if (n <= 64) {
+      // Short ASCII strings, the common case for keys and ids: one fromCharCode over a
+      // reused array yields a flat string. (Concatenating characters would build a rope
+      // that every later hash lookup must flatten first.)
+      const codes = ASCII_SCRATCH;
+      codes.length = n;
+      let i = 0;
+      for (; i < n; i++) {
+        const b = bytes[start + i]!;
         if (b >= 0x80) break;
-        s += String.fromCharCode(b);
+        codes[i] = b;
       }
-      if (i === end) {
+      if (i === n) {
         this.pos = end;
-        return s;
+        return String.fromCharCode.apply(null, codes);
       }
     }
     let s: string;
