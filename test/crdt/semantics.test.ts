@@ -319,3 +319,48 @@ describe('every type', () => {
     expect(b.values()).toEqual([1, 2]);
   });
 });
+
+describe('frames that name a key or element twice', () => {
+  const frames = {
+    map: fromJSON({
+      format: 'tandem',
+      version: 1,
+      type: 'lww-map',
+      payload: {
+        version: { a: 2 },
+        base: {},
+        entries: [
+          { key: 'k', replica: 'a', counter: 1, wall: 5, logical: 0, value: 1 },
+          { key: 'k', replica: 'a', counter: 2, wall: 6, logical: 0, value: 2 },
+        ],
+      },
+    }),
+    set: fromJSON({
+      format: 'tandem',
+      version: 1,
+      type: '2p-set',
+      payload: {
+        version: { a: 2 },
+        base: {},
+        added: [{ replica: 'a', counter: 1, value: 'x' }],
+        removed: [{ replica: 'a', counter: 2, value: 'x' }],
+      },
+    }),
+  };
+
+  it('are refused by a fresh replica and by one with state, which stay as they were', () => {
+    const makers = [
+      [() => new LWWMap({ replica: 'b' }), frames.map, (r: LWWMap) => r.set('other', 1)],
+      [() => new TwoPhaseSet({ replica: 'b' }), frames.set, (r: TwoPhaseSet) => r.add('other')],
+    ] as const;
+    for (const [make, frame, edit] of makers) {
+      for (const withState of [false, true]) {
+        const r = make();
+        if (withState) (edit as (r: Replicated) => void)(r);
+        const before = Buffer.from(r.encode()).toString('hex');
+        expect(() => r.apply(frame)).toThrow(expect.objectContaining({ code: 'invalid-value' }));
+        expect(Buffer.from(r.encode()).toString('hex')).toBe(before);
+      }
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  DecodeError,
   ReplicaTableReader,
   ReplicaTableWriter,
   expectObject,
@@ -67,12 +68,9 @@ export const lwwMapCodec: PayloadCodec<LWWMapModel> = {
     const table = new ReplicaTableReader(r);
     const version = readVersion(r, table);
     const base = readBase(r, table, version);
-    const keys = new Set<string>();
+    // Keys are unique in a frame; `merge` checks it, where it costs no extra hash table.
     const entries = readGroups(r, table, version, base, (r, replica, counter, previous: KeyedWrite | undefined): KeyedWrite => {
       const key = r.str();
-      const distinct = keys.size;
-      keys.add(key);
-      if (keys.size === distinct) throw r.error('invalid-value', `key ${JSON.stringify(key)} appears twice`);
       const { wall, logical } = readStamp(r, previous);
       let value: JsonValue | undefined;
       if (r.remaining > 0 && r.bytes[r.pos] === DELETED) r.pos++;
@@ -112,6 +110,10 @@ export interface MapChange extends ChangeEvent {
 export interface LWWMapOptions extends ReplicatedOptions {
   /** Physical clock in milliseconds, `Date.now` by default; tests inject their own. */
   readonly now?: () => number;
+}
+
+function duplicateKey(key: string): DecodeError {
+  return new DecodeError('invalid-value', `key ${JSON.stringify(key)} appears twice in one update`);
 }
 
 /** Validates a map key given to a local method. */
@@ -217,17 +219,36 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
 
   protected merge(model: LWWMapModel): MapChange | undefined {
     const entries = model.entries;
-    // A replica that has seen nothing holds nothing to look up or contradict.
-    const fresh = this.vv.size === 0;
-    const currents: (KeyedWrite | undefined)[] = new Array(entries.length);
-    if (!fresh) {
-      for (let i = 0; i < entries.length; i++) {
-        const current = this.writes.get(entries[i]!.key);
-        checkHistory(current, entries[i]!, this.vv.contains(entries[i]!));
-        currents[i] = current;
-      }
-    }
     const keys: string[] = [];
+    if (this.vv.size === 0) {
+      // A replica that has seen nothing holds nothing to look up or contradict. A key
+      // named twice shows as a map that did not grow, and clearing undoes the partial
+      // merge, since there was nothing before it.
+      for (const e of entries) {
+        const size = this.writes.size;
+        this.writes.set(e.key, e);
+        if (this.writes.size === size) {
+          this.writes.clear();
+          this.live = 0;
+          throw duplicateKey(e.key);
+        }
+        if (e.value !== undefined) {
+          this.live++;
+          keys.push(e.key);
+        }
+      }
+      for (const e of entries) this.hlc.observe(e.wall, e.logical);
+      const advanced = this.vv.merge(model.version);
+      return entries.length > 0 || advanced ? { origin: 'remote', keys } : undefined;
+    }
+    const distinct = new Set<string>();
+    const currents: (KeyedWrite | undefined)[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (distinct.size === distinct.add(e.key).size) throw duplicateKey(e.key);
+      currents[i] = this.writes.get(e.key);
+      checkHistory(currents[i], e, this.vv.contains(e));
+    }
     let replaced = false;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;

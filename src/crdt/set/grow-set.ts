@@ -63,13 +63,8 @@ function growSetCodec(tag: number, name: string, twoPhase: boolean): PayloadCode
       const table = new ReplicaTableReader(r);
       const version = readVersion(r, table);
       const base = readBase(r, table, version);
-      const seen = new ValueMap<true>();
-      const readMember = (r: Reader, replica: string, counter: number): Member => {
-        const value = readValue(r);
-        if (seen.get(value)) throw r.error('invalid-value', 'an element appears twice');
-        seen.set(value, true);
-        return { replica, counter, value };
-      };
+      // Elements are unique in a frame; `merge` checks it, where it costs no extra table.
+      const readMember = (r: Reader, replica: string, counter: number): Member => ({ replica, counter, value: readValue(r) });
       const added = readGroups(r, table, version, base, readMember);
       const removed = twoPhase ? readGroups(r, table, version, base, readMember) : [];
       // Both lists are sorted by dot: one walk finds a dot that both claim.
@@ -110,6 +105,10 @@ function growSetCodec(tag: number, name: string, twoPhase: boolean): PayloadCode
 export const gsetCodec = growSetCodec(TAG.GSet, 'gset', false);
 /** Payload codec of `TwoPhaseSet` frames. */
 export const twoPhaseSetCodec = growSetCodec(TAG.TwoPhaseSet, '2p-set', true);
+
+function duplicateElement(): DecodeError {
+  return new DecodeError('invalid-value', 'an element appears twice in one update');
+}
 
 /** Keeps, per element, the smaller dot: the same on every replica whatever the order. */
 function keepEarliest(map: ValueMap<Member>, m: Member): 'added' | 'moved' | 'kept' {
@@ -170,6 +169,33 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
   }
 
   /**
+   * Merges into a replica that has seen nothing: there is nothing to look up or
+   * contradict. An element named twice shows as a map that did not grow, and clearing
+   * undoes the partial merge, since there was nothing before it.
+   */
+  private load(model: GrowSetModel): SetChange<T> | undefined {
+    const fail = (): never => {
+      this.live.clear();
+      this.dead.clear();
+      throw duplicateElement();
+    };
+    for (const m of model.removed) {
+      const size = this.dead.size;
+      this.dead.set(m.value, m);
+      if (this.dead.size === size) fail();
+    }
+    const added: T[] = [];
+    for (const m of model.added) {
+      const size = this.live.size;
+      this.live.set(m.value, m);
+      if (this.live.size === size || this.dead.get(m.value) !== undefined) fail();
+      added.push(m.value as T);
+    }
+    const advanced = this.vv.merge(model.version);
+    return added.length > 0 || model.removed.length > 0 || advanced ? { origin: 'remote', added, removed: [] } : undefined;
+  }
+
+  /**
    * Refuses entries that contradict this replica's history: an event it has already seen
    * must have added (or removed) the element the frame says, with that dot or an earlier
    * one. Only a faulty peer sends such a frame; taking it would give two elements one dot.
@@ -193,6 +219,15 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
   }
 
   protected merge(model: GrowSetModel): SetChange<T> | undefined {
+    if (this.vv.size === 0) return this.load(model);
+    const distinct = new ValueMap<true>();
+    for (const list of [model.removed, model.added]) {
+      for (const m of list) {
+        const size = distinct.size;
+        distinct.set(m.value, true);
+        if (distinct.size === size) throw duplicateElement();
+      }
+    }
     this.checkHistory(model);
     const added: T[] = [];
     const removed: T[] = [];
