@@ -349,18 +349,17 @@ describe('frames that name a key or element twice', () => {
   };
 
   it('are refused by a fresh replica and by one with state, which stay as they were', () => {
-    const makers = [
-      [() => new LWWMap({ replica: 'b' }), frames.map, (r: LWWMap) => r.set('other', 1)],
-      [() => new TwoPhaseSet({ replica: 'b' }), frames.set, (r: TwoPhaseSet) => r.add('other')],
-    ] as const;
-    for (const [make, frame, edit] of makers) {
-      for (const withState of [false, true]) {
-        const r = make();
-        if (withState) (edit as (r: Replicated) => void)(r);
-        const before = Buffer.from(r.encode()).toString('hex');
-        expect(() => r.apply(frame)).toThrow(expect.objectContaining({ code: 'invalid-value' }));
-        expect(Buffer.from(r.encode()).toString('hex')).toBe(before);
-      }
+    const cases: [() => Replicated, Uint8Array][] = [
+      [() => new LWWMap({ replica: 'b' }), frames.map],
+      [() => new LWWMap({ replica: 'b' }).set('other', 1), frames.map],
+      [() => new TwoPhaseSet({ replica: 'b' }), frames.set],
+      [() => new TwoPhaseSet({ replica: 'b' }).add('other'), frames.set],
+    ];
+    for (const [make, frame] of cases) {
+      const r = make();
+      const before = Buffer.from(r.encode()).toString('hex');
+      expect(() => r.apply(frame)).toThrow(expect.objectContaining({ code: 'invalid-value' }));
+      expect(Buffer.from(r.encode()).toString('hex')).toBe(before);
     }
   });
 });

@@ -3,7 +3,7 @@ import { expectString, readValue, valueFromJSON, writeValue, type JsonValue } fr
 import { DecodeError } from '../../codec/index.js';
 import type { Dot } from '../clock/index.js';
 import { readStamp, writeFromJSON, writeStamp, type Write } from '../lww.js';
-import type { EntryCodec } from './dot-store.js';
+import type { EntryCodec } from './codec.js';
 
 /** An entry holding one value: an `AWSet` element or an `MVRegister` value. */
 export interface ValueEntry extends Dot {

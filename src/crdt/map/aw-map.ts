@@ -1,6 +1,7 @@
 import { ingestValue, valuesEqual, type JsonValue } from '../../codec/index.js';
 import { HybridLogicalClock } from '../clock/index.js';
-import { CausalBase, causalCodec, type CausalModel, type Slot, type SlotView } from '../causal/dot-store.js';
+import { CausalBase, type Slot, type SlotView } from '../causal/causal-base.js';
+import { causalCodec, type CausalModel } from '../causal/codec.js';
 import { keyEntryCodec, type KeyEntry } from '../causal/entries.js';
 import { compareWrites } from '../lww.js';
 import { TAG } from '../tags.js';

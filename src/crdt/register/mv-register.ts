@@ -1,6 +1,7 @@
 import { ingestValue, valuesEqual, type JsonValue } from '../../codec/index.js';
 import { byDot } from '../wire.js';
-import { CausalBase, causalCodec, type Slot } from '../causal/dot-store.js';
+import { CausalBase, type Slot } from '../causal/causal-base.js';
+import { causalCodec } from '../causal/codec.js';
 import { valueEntryCodec, type ValueEntry } from '../causal/entries.js';
 import type { ChangeEvent, ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';

@@ -1,5 +1,6 @@
 import { ValueMap, ingestValue, type JsonValue, type PayloadCodec } from '../../codec/index.js';
-import { CausalBase, type CausalModel, type Slot } from '../causal/dot-store.js';
+import { CausalBase, type Slot } from '../causal/causal-base.js';
+import type { CausalModel } from '../causal/codec.js';
 import type { ValueEntry } from '../causal/entries.js';
 import type { ReplicatedOptions } from '../replicated.js';
 import { sortValues, type SetChange } from './shared.js';

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../codec/index.js';
-import { causalCodec, type SlotView } from '../causal/dot-store.js';
+import type { SlotView } from '../causal/causal-base.js';
+import { causalCodec } from '../causal/codec.js';
 import { tokenEntryCodec, type TokenEntry } from '../causal/entries.js';
 import type { ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
