@@ -63,13 +63,18 @@ export function writeStamp(w: Writer, stamp: Write, previous: Write | undefined)
   w.sint(stamp.logical - (previous?.logical ?? 0));
 }
 
-/** Reads a timestamp written by {@link writeStamp}. */
-export function readStamp(r: Reader, previous: Write | undefined): { wall: number; logical: number } {
+/** Reads the wall time of a timestamp written by {@link writeStamp}. */
+export function readStampWall(r: Reader, previous: Write | undefined): number {
   const wall = (previous?.wall ?? 0) + r.sint();
   if (wall < 0 || wall > MAX_WALL) throw r.error('invalid-value', `wall time ${wall} is outside 0 … year 9999`);
+  return wall;
+}
+
+/** Reads the logical time of a timestamp written by {@link writeStamp}, after its wall time. */
+export function readStampLogical(r: Reader, previous: Write | undefined): number {
   const logical = (previous?.logical ?? 0) + r.sint();
   if (logical < 0 || logical > Number.MAX_SAFE_INTEGER) throw r.error('invalid-value', `logical time ${logical} is out of range`);
-  return { wall, logical };
+  return logical;
 }
 
 /** The common fields of a write in a JSON twin. */

@@ -2,7 +2,7 @@
 import { expectString, readValue, valueFromJSON, writeValue, type JsonValue } from '../../codec/index.js';
 import { DecodeError } from '../../codec/index.js';
 import type { Dot } from '../clock/index.js';
-import { readStamp, writeFromJSON, writeStamp, type Write } from '../lww.js';
+import { readStampLogical, readStampWall, writeFromJSON, writeStamp, type Write } from '../lww.js';
 import type { EntryCodec } from './codec.js';
 
 /** An entry holding one value: an `AWSet` element or an `MVRegister` value. */
@@ -56,7 +56,8 @@ export const keyEntryCodec: EntryCodec<KeyEntry> = {
   },
   read: (r, replica, counter, previous) => {
     const key = r.str();
-    const { wall, logical } = readStamp(r, previous);
+    const wall = readStampWall(r, previous);
+    const logical = readStampLogical(r, previous);
     return { replica, counter, key, wall, logical, value: readValue(r) };
   },
   toJSON: (e) => ({ key: e.key, wall: e.wall, logical: e.logical, value: e.value }),

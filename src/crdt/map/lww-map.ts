@@ -16,7 +16,7 @@ import {
   type Writer,
 } from '../../codec/index.js';
 import { HybridLogicalClock, VersionVector } from '../clock/index.js';
-import { checkHistory, compareWrites, readStamp, writeFromJSON, writeStamp, writeToJSON, type Write } from '../lww.js';
+import { checkHistory, compareWrites, readStampLogical, readStampWall, writeFromJSON, writeStamp, writeToJSON, type Write } from '../lww.js';
 import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import {
@@ -71,7 +71,8 @@ export const lwwMapCodec: PayloadCodec<LWWMapModel> = {
     // Keys are unique in a frame; `merge` checks it, where it costs no extra hash table.
     const entries = readGroups(r, table, version, base, (r, replica, counter, previous: KeyedWrite | undefined): KeyedWrite => {
       const key = r.str();
-      const { wall, logical } = readStamp(r, previous);
+      const wall = readStampWall(r, previous);
+      const logical = readStampLogical(r, previous);
       let value: JsonValue | undefined;
       if (r.remaining > 0 && r.bytes[r.pos] === DELETED) r.pos++;
       else value = readValue(r);
