@@ -13,7 +13,7 @@ import { DotStore } from './dot-store.js';
 export interface SlotView<E> {
   /** Number of alive entries. */
   readonly size: number;
-  /** The first entry in the type's order (see `CausalBase.place`). */
+  /** The first entry in the type's order (see `CausalBase.order`). */
   readonly first: E | undefined;
   /** The last entry in the type's order. */
   readonly last: E | undefined;
@@ -25,11 +25,14 @@ const NO_ENTRIES: SlotView<never> = Object.freeze({ size: 0, first: undefined, l
 /**
  * The alive entries of one element (or map key), and what the element showed before the
  * change in progress. Almost every element has a single entry, held as is; an array is
- * made only when concurrent entries meet.
+ * made only when concurrent entries meet. Within a change, additions append and removals
+ * are only noted; {@link Slot.settle} applies them once at the end, so a change costs
+ * time in proportion to the entries it touches, however many an element has.
  */
 export class Slot<E, K, Shown> implements SlotView<E> {
   private one: E | undefined;
   private many: E[] | undefined;
+  private doomed: Set<E> | undefined;
 
   constructor(
     readonly key: K,
@@ -43,7 +46,8 @@ export class Slot<E, K, Shown> implements SlotView<E> {
   }
 
   get size(): number {
-    return this.many !== undefined ? this.many.length : this.one === undefined ? 0 : 1;
+    if (this.many !== undefined) return this.many.length - (this.doomed?.size ?? 0);
+    return this.one === undefined ? 0 : 1;
   }
 
   get first(): E | undefined {
@@ -59,30 +63,40 @@ export class Slot<E, K, Shown> implements SlotView<E> {
     return this.many ?? (this.one === undefined ? [] : [this.one]);
   }
 
-  /** Adds an entry where `place` puts it among several. */
-  add(entry: E, place: (entries: E[], entry: E) => void): void {
+  /** Adds an entry; the order is restored by {@link settle}. */
+  add(entry: E): void {
     if (this.many !== undefined) {
-      place(this.many, entry);
+      this.many.push(entry);
     } else if (this.one === undefined) {
       this.one = entry;
     } else {
-      this.many = [this.one];
+      this.many = [this.one, entry];
       this.one = undefined;
-      place(this.many, entry);
     }
   }
 
-  /** Removes an entry. */
+  /** Removes an entry (at once when it is alone, else when the change settles). */
   remove(entry: E): void {
     if (this.many === undefined) {
       if (this.one === entry) this.one = undefined;
-      return;
+    } else {
+      (this.doomed ??= new Set()).add(entry);
     }
-    const at = this.many.indexOf(entry);
-    if (at !== -1) this.many.splice(at, 1);
-    if (this.many.length === 1) {
+  }
+
+  /** Ends a change: drops removed entries, then lets `order` arrange several. */
+  settle(order: (entries: E[]) => void): void {
+    if (this.many === undefined) return;
+    if (this.doomed !== undefined) {
+      const doomed = this.doomed;
+      this.many = this.many.filter((e) => !doomed.has(e));
+      this.doomed = undefined;
+    }
+    if (this.many.length <= 1) {
       this.one = this.many[0];
       this.many = undefined;
+    } else {
+      order(this.many);
     }
   }
 }
@@ -122,15 +136,17 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent, K, Shown
   protected abstract keyOf(entry: E): K;
   /**
    * What an element shows (its membership, or its value) given its entries. Called on
-   * every change that touches the element, so it should not scan: {@link place} can keep
-   * the entries in an order that makes it O(1).
+   * every change that touches the element, so it should not scan: {@link order} can put
+   * the entry that decides first or last.
    */
   protected abstract show(slot: SlotView<E>): Shown;
 
-  /** Puts a new entry among an element's several entries; appends unless a type keeps an order. */
-  protected place(entries: E[], entry: E): void {
-    entries.push(entry);
-  }
+  /**
+   * Arranges an element's several entries after a change so that {@link show} can read
+   * the first or last one; called once per touched element per change. By default the
+   * order is left as it is.
+   */
+  protected order(_entries: E[]): void {}
 
   /** What a key shows now. */
   protected showKey(key: K): Shown {
@@ -152,7 +168,7 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent, K, Shown
     this.touched.push(slot);
   }
 
-  private readonly placeEntry = (entries: E[], entry: E): void => this.place(entries, entry);
+  private readonly orderEntries = (entries: E[]): void => this.order(entries);
 
   private addEntry(entry: E): void {
     const key = this.keyOf(entry);
@@ -163,7 +179,7 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent, K, Shown
       this.touched.push(created);
     } else {
       this.touch(slot);
-      slot.add(entry, this.placeEntry);
+      slot.add(entry);
     }
     this.store.add(entry);
   }
@@ -183,7 +199,10 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent, K, Shown
     const touched = this.touched;
     this.touched = [];
     // Empty slots stay until the change ends, so that a removal and a re-add net out.
-    for (const slot of touched) if (slot.size === 0) this.index.delete(slot.key);
+    for (const slot of touched) {
+      slot.settle(this.orderEntries);
+      if (slot.size === 0) this.index.delete(slot.key);
+    }
     return this.event(touched);
   }
 

@@ -95,18 +95,19 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
   }
 
   /**
-   * The value a key shows: that of its latest entry by timestamp, which is the last, since
-   * {@link AWMap.place} keeps a key's entries sorted.
+   * The value a key shows: that of its latest entry by timestamp, which
+   * {@link AWMap.order} puts last.
    */
   protected show(slot: SlotView<KeyEntry>): JsonValue | undefined {
     return slot.last?.value;
   }
 
-  /** Keeps a key's entries sorted by timestamp; a newer write is usually an append. */
-  protected override place(entries: KeyEntry[], entry: KeyEntry): void {
-    let at = entries.length;
-    while (at > 0 && compareWrites(entries[at - 1]!, entry) > 0) at--;
-    entries.splice(at, 0, entry);
+  /** Puts a key's latest entry by timestamp last, where {@link AWMap.show} reads it. */
+  protected override order(entries: KeyEntry[]): void {
+    let best = entries.length - 1;
+    for (let i = 0; i < entries.length - 1; i++) if (compareWrites(entries[i]!, entries[best]!) > 0) best = i;
+    const last = entries.length - 1;
+    if (best !== last) [entries[best], entries[last]] = [entries[last]!, entries[best]!];
   }
 
   protected event(touched: readonly Slot<KeyEntry, string, JsonValue | undefined>[]): MapChange {

@@ -25,15 +25,15 @@ export class RWSet<T extends JsonValue = JsonValue> extends CausalSet<TokenEntry
     super(options, rwSetCodec);
   }
 
-  /** A member has tokens, and all of them are adds (removals are kept first). */
+  /** A member has tokens, and all of them are adds ({@link RWSet.order} puts a removal first). */
   protected show(tokens: SlotView<TokenEntry>): boolean {
     return tokens.first?.kind === 'add';
   }
 
-  /** Keeps removal tokens ahead of adds, so {@link show} looks at one token. */
-  protected override place(tokens: TokenEntry[], token: TokenEntry): void {
-    if (token.kind === 'remove') tokens.unshift(token);
-    else tokens.push(token);
+  /** Puts a removal token, if there is one, first. */
+  protected override order(tokens: TokenEntry[]): void {
+    const at = tokens.findIndex((t) => t.kind === 'remove');
+    if (at > 0) [tokens[0], tokens[at]] = [tokens[at]!, tokens[0]!];
   }
 
   /**
