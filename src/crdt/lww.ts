@@ -4,7 +4,7 @@
  */
 import { compareValues, expectUint, valueFromJSON, type DecodeLimits, type JsonValue, type Reader, type Writer } from '../codec/index.js';
 import { DecodeError } from '../codec/index.js';
-import { MAX_WALL, compareTimestamps, type Dot } from './clock/index.js';
+import { MAX_LOGICAL, MAX_WALL, compareTimestamps, type Dot } from './clock/index.js';
 import { dotFromJSON } from './wire.js';
 
 /** A write: its event, its timestamp, and the value (`undefined` for a map deletion). */
@@ -54,6 +54,13 @@ export function readWall(r: Reader): number {
   return wall;
 }
 
+/** Reads a logical time, refusing counters past {@link MAX_LOGICAL}. */
+export function readLogical(r: Reader): number {
+  const logical = r.uint();
+  if (logical > MAX_LOGICAL) throw r.error('invalid-value', `logical time ${logical} is past ${MAX_LOGICAL}`);
+  return logical;
+}
+
 /**
  * Writes a timestamp as signed steps from the previous entry's (`FORMAT.md` 1.5): one
  * byte each when writes come in order.
@@ -73,7 +80,7 @@ export function readStampWall(r: Reader, previous: Write | undefined): number {
 /** Reads the logical time of a timestamp written by {@link writeStamp}, after its wall time. */
 export function readStampLogical(r: Reader, previous: Write | undefined): number {
   const logical = (previous?.logical ?? 0) + r.sint();
-  if (logical < 0 || logical > Number.MAX_SAFE_INTEGER) throw r.error('invalid-value', `logical time ${logical} is out of range`);
+  if (logical < 0 || logical > MAX_LOGICAL) throw r.error('invalid-value', `logical time ${logical} is outside 0 … ${MAX_LOGICAL}`);
   return logical;
 }
 
@@ -83,10 +90,12 @@ export function writeFromJSON(o: Record<string, unknown>, path: string, maxDepth
   const wall = expectUint(o.wall, `${path}.wall`);
   if (wall > MAX_WALL) throw new DecodeError('invalid-value', `${path}.wall is past year 9999`);
   const hasValue = withValue || Object.hasOwn(o, 'value');
+  const logical = expectUint(o.logical, `${path}.logical`);
+  if (logical > MAX_LOGICAL) throw new DecodeError('invalid-value', `${path}.logical is past ${MAX_LOGICAL}`);
   return {
     ...dot,
     wall,
-    logical: expectUint(o.logical, `${path}.logical`),
+    logical,
     value: hasValue ? valueFromJSON(o.value, maxDepth) : undefined,
   };
 }

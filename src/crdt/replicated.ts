@@ -92,6 +92,9 @@ export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> imp
    */
   protected abstract merge(model: M): E | undefined;
 
+  /** How many of this replica's own events a decoded update claims. */
+  protected abstract claims(model: M): number;
+
   /**
    * Whether a decoded update can be merged now: a delta cut from a `base` version
    * assumes the receiver has seen that base.
@@ -113,6 +116,18 @@ export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> imp
   /** {@inheritDoc Replicated.apply} */
   apply(update: Uint8Array): void {
     const model = decodeFrame(this.codec, update, this.limits, CRDT_TAGS);
+    // A replica learns its own past only while it has none (loading its saved state).
+    // After that, a claim to events it never made comes from a faulty peer, or from a
+    // copy of this replica restored from old storage, which must take a new id: either
+    // way, taking it would reuse or exhaust this replica's event counters.
+    const own = this.clock.get(this.replica);
+    if (own > 0 && this.claims(model) > own) {
+      throw new DecodeError(
+        'invalid-value',
+        `the update claims events of replica ${this.replica} that it never made ` +
+          '(if this replica was restored from an old copy of its state, give it a new replica id)',
+      );
+    }
     if (!this.ready(model)) {
       if (this.held.length >= this.limits.maxPending) {
         throw new DecodeError(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AWSet, HybridLogicalClock, LamportClock, MAX_WALL, VersionVector, compareTimestamps, compareVersions, createReplicaId, type Version } from '../../src/index.js';
+import { AWSet, HybridLogicalClock, LamportClock, MAX_LOGICAL, MAX_WALL, VersionVector, compareTimestamps, compareVersions, createReplicaId, type Version } from '../../src/index.js';
 import { runs } from '../helpers/property.js';
 
 const version: fc.Arbitrary<Version> = fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__'), fc.nat(5), { maxKeys: 4 });
@@ -84,6 +84,16 @@ describe('HybridLogicalClock', () => {
     expect(t).toEqual({ wall: 5000, logical: 8, replica: 'a' });
     expect(hlc.drift).toBe(4000);
     expect(() => new HybridLogicalClock({ replica: 'a', now: () => MAX_WALL + 1 }).now()).toThrow(RangeError);
+  });
+
+  it('rolls over to the next millisecond when the logical counter is full, and stops only at year 9999', () => {
+    const hlc = new HybridLogicalClock({ replica: 'a', now: () => 1000 });
+    hlc.observe(1000, MAX_LOGICAL);
+    expect(hlc.now()).toEqual({ wall: 1001, logical: 0, replica: 'a' });
+    const end = new HybridLogicalClock({ replica: 'a', now: () => 0 });
+    end.observe(MAX_WALL, MAX_LOGICAL);
+    expect(() => end.now()).toThrow(/year 9999/);
+    expect(() => new HybridLogicalClock({ replica: 'a', now: 5 as unknown as () => number })).toThrow(TypeError);
   });
 });
 

@@ -206,6 +206,10 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent, K, Shown
     return this.event(touched);
   }
 
+  protected claims(model: CausalModel<E>): number {
+    return model.context.get(this.replica);
+  }
+
   protected snapshot(since: VersionVector | undefined): CausalModel<E> {
     return this.store.snapshot(since);
   }

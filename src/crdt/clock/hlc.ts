@@ -13,6 +13,13 @@ export interface Timestamp {
 export const MAX_WALL = 253_402_300_799_999;
 
 /**
+ * The largest logical counter accepted from a peer, and the largest the clock issues
+ * before it moves on to the next millisecond: far more events than one millisecond holds,
+ * and far below 2^53, so no timestamp can exhaust the clock.
+ */
+export const MAX_LOGICAL = 0xffff_ffff;
+
+/**
  * Orders timestamps by wall time, then logical counter, then replica id (UTF-16 code
  * units). Two distinct writers never tie, so last-writer-wins is deterministic.
  */
@@ -41,16 +48,25 @@ export interface HybridLogicalClockOptions {
  * value always beats that value. The cost is that after seeing a far-future time, local
  * timestamps run ahead of real time (their logical part counts up) until real time
  * catches up; {@link HybridLogicalClock.drift} tells by how much. Only wall times past
- * {@link MAX_WALL} (year 9999) are refused, as corrupt, and that rule is the same on every
- * replica.
+ * {@link MAX_WALL} (year 9999) and logical counters past {@link MAX_LOGICAL} are refused,
+ * as corrupt, and that rule is the same on every replica. When the logical counter
+ * reaches {@link MAX_LOGICAL} the clock moves on to the next millisecond. A peer that
+ * writes at the very end of year 9999 still freezes last-writer-wins for what it wrote:
+ * that is inherent to last-writer-wins, and deciding who may write is the sync layer's
+ * authorisation's job.
  */
 export class HybridLogicalClock {
+  /** The replica whose timestamps this clock issues. */
   readonly replica: string;
   private readonly physical: () => number;
   private wall = 0;
   private logical = 0;
 
+  /** @throws {TypeError} when `options.now` is given and is not a function. */
   constructor(options: HybridLogicalClockOptions) {
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError('now must be a function returning milliseconds, such as Date.now');
+    }
     this.replica = options.replica;
     this.physical = options.now ?? Date.now;
   }
@@ -67,8 +83,9 @@ export class HybridLogicalClock {
 
   /**
    * A new timestamp, greater than every timestamp issued or observed before.
-   * @throws {RangeError} when the physical clock reads past {@link MAX_WALL} or the
-   *   logical counter is exhausted.
+   * @throws {RangeError} when the physical clock reads past {@link MAX_WALL}, or when the
+   *   clock has reached the last millisecond of year 9999 (only a timestamp observed from
+   *   a faulty or hostile peer can bring it there).
    */
   now(): Timestamp {
     const physical = Math.floor(this.physical());
@@ -76,9 +93,14 @@ export class HybridLogicalClock {
     if (physical > this.wall) {
       this.wall = physical;
       this.logical = 0;
-    } else {
-      if (this.logical >= Number.MAX_SAFE_INTEGER) throw new RangeError('hybrid logical clock exhausted');
+    } else if (this.logical < MAX_LOGICAL) {
       this.logical++;
+    } else {
+      if (this.wall >= MAX_WALL) {
+        throw new RangeError('the clock has reached the end of year 9999: a peer wrote with a timestamp there');
+      }
+      this.wall++;
+      this.logical = 0;
     }
     return { wall: this.wall, logical: this.logical, replica: this.replica };
   }

@@ -136,6 +136,11 @@ abstract class CounterBase extends ReplicatedBase<CounterModel, CounterChange> {
     this.emit({ origin: 'local', delta: p - n });
   }
 
+  protected claims(model: CounterModel): number {
+    for (const e of model.entries) if (e.replica === this.replica) return e.p + e.n;
+    return 0;
+  }
+
   protected snapshot(since: VersionVector | undefined): CounterModel {
     const entries: CounterEntry[] = [];
     for (const e of this.entries.values()) {

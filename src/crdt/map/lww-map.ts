@@ -210,6 +210,10 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
     return this.keys().map((key) => [key, this.writes.get(key)!.value as V]);
   }
 
+  protected claims(model: LWWMapModel): number {
+    return model.version.get(this.replica);
+  }
+
   protected snapshot(since: VersionVector | undefined): LWWMapModel {
     const base = deltaBase(since, this.vv);
     const entries: KeyedWrite[] = [];

@@ -13,7 +13,7 @@ import {
   type Writer,
 } from '../../codec/index.js';
 import { HybridLogicalClock, VersionVector } from '../clock/index.js';
-import { checkHistory, compareWrites, readWall, writeFromJSON, writeToJSON, type Write } from '../lww.js';
+import { checkHistory, compareWrites, readLogical, readWall, writeFromJSON, writeToJSON, type Write } from '../lww.js';
 import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import { addVersionReplicas, deltaBase, readBase, readVersion, versionFromJSON, writeVersion } from '../wire.js';
@@ -57,7 +57,7 @@ export const lwwRegisterCodec: PayloadCodec<LWWRegisterModel> = {
       const counter = r.uint();
       if (counter === 0) throw r.error('invalid-value', 'event counters start at 1');
       const wall = readWall(r);
-      const logical = r.uint();
+      const logical = readLogical(r);
       write = { replica, counter, wall, logical, value: readValue(r) };
       if (!version.contains(write)) throw r.error('invalid-value', "the write's event is outside the frame's version");
       if (base.contains(write)) throw r.error('invalid-value', "a delta never holds a write its base has");
@@ -126,6 +126,10 @@ export class LWWRegister<T extends JsonValue = JsonValue> extends ReplicatedBase
     const ts = this.hlc.now();
     this.current = { replica: this.replica, counter: this.vv.next(this.replica), wall: ts.wall, logical: ts.logical, value: v };
     this.emit({ origin: 'local' });
+  }
+
+  protected claims(model: LWWRegisterModel): number {
+    return model.version.get(this.replica);
   }
 
   protected snapshot(since: VersionVector | undefined): LWWRegisterModel {

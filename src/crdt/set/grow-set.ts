@@ -158,6 +158,10 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
     this.emit({ origin: 'local', added: [v as T], removed: [] });
   }
 
+  protected claims(model: GrowSetModel): number {
+    return model.version.get(this.replica);
+  }
+
   protected snapshot(since: VersionVector | undefined): GrowSetModel {
     const base = deltaBase(since, this.vv);
     const pick = (map: ValueMap<Member>) => {
