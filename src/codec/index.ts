@@ -29,6 +29,7 @@ export {
 } from './replica.js';
 export {
   ValueMap,
+  checkStringSize,
   compareValues,
   defineOwn,
   ingestValue,
@@ -38,5 +39,6 @@ export {
   valuesEqual,
   writeValue,
   type JsonValue,
+  type ValueLimits,
 } from './value.js';
 export { Writer, utf8Length } from './writer.js';

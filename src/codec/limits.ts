@@ -14,7 +14,12 @@ export interface DecodeLimits {
   readonly maxDepth: number;
   /** Frames a replica holds while it waits for the updates they build on. */
   readonly maxPending: number;
+  /** Total bytes of the frames a replica holds while it waits. */
+  readonly maxPendingBytes: number;
 }
+
+/** The deepest `maxDepth` allowed: deeper values would overflow the decoder's stack. */
+export const MAX_DEPTH = 1000;
 
 /** The limits used where none are given (`FORMAT.md` section 6). */
 export const DEFAULT_LIMITS: DecodeLimits = Object.freeze({
@@ -23,6 +28,7 @@ export const DEFAULT_LIMITS: DecodeLimits = Object.freeze({
   maxStringBytes: 16 * 1024 * 1024,
   maxDepth: 64,
   maxPending: 10_000,
+  maxPendingBytes: 64 * 1024 * 1024,
 });
 
 /**
@@ -42,6 +48,9 @@ export function resolveLimits(partial: Partial<DecodeLimits> | undefined): Decod
     const value = (partial as Record<string, unknown>)[key];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw new TypeError(`limit ${key} must be a positive safe integer, got ${String(value)}`);
+    }
+    if (key === 'maxDepth' && value > MAX_DEPTH) {
+      throw new TypeError(`limit maxDepth is at most ${MAX_DEPTH}: values are decoded recursively`);
     }
     (resolved as Record<string, number>)[key] = value;
   }

@@ -1,5 +1,5 @@
 import type { Reader } from './reader.js';
-import type { Writer } from './writer.js';
+import { utf8Length, type Writer } from './writer.js';
 
 /**
  * Any JSON value. Values held by Tandem types are deep copies in canonical form (object
@@ -41,25 +41,48 @@ export function defineOwn(target: Record<string, unknown>, key: string, value: u
   }
 }
 
+/** The limits a value is held to: those a receiving replica applies (see `DecodeLimits`). */
+export interface ValueLimits {
+  readonly maxDepth: number;
+  readonly maxStringBytes: number;
+  readonly maxItems: number;
+}
+
 /**
  * Validates a value given to a local method and returns its canonical frozen copy.
- * Primitives are returned as they are (`-0` becomes `0`).
+ * Primitives are returned as they are (`-0` becomes `0`). The value must also fit the
+ * limits, since a replica with the same limits would refuse an update holding it.
  *
  * @param what names the argument in error messages, such as `"element"`.
  * @throws {TypeError} when the value is not JSON: `undefined`, a function, a symbol, a
  *   bigint, NaN or ±Infinity, a string with a lone surrogate, a sparse array, or an
  *   object that is not a plain object (a `Date`, a `Map`, a class instance).
  * @throws {RangeError} when arrays and objects nest deeper than `maxDepth` (a cyclic
- *   value always does).
+ *   value always does), a string or key is longer than `maxStringBytes` in UTF-8, or the
+ *   value holds more than `maxItems` array items and object entries.
  */
-export function ingestValue(value: unknown, what: string, maxDepth: number): JsonValue {
-  return ingest(value, what, 0, maxDepth);
+export function ingestValue(value: unknown, what: string, limits: ValueLimits): JsonValue {
+  const budget = { items: limits.maxItems };
+  return ingest(value, what, 0, limits, budget);
 }
 
-function ingest(value: unknown, path: string, depth: number, maxDepth: number): JsonValue {
+/**
+ * Checks a string against `maxStringBytes`, computing its UTF-8 length only when its
+ * UTF-16 length leaves the answer open.
+ * @throws {RangeError}
+ */
+export function checkStringSize(s: string, path: string, maxStringBytes: number): void {
+  if (s.length * 3 <= maxStringBytes) return;
+  if (s.length > maxStringBytes || utf8Length(s) > maxStringBytes) {
+    throw new RangeError(`${path} is longer than maxStringBytes ${maxStringBytes} in UTF-8`);
+  }
+}
+
+function ingest(value: unknown, path: string, depth: number, limits: ValueLimits, budget: { items: number }): JsonValue {
   switch (typeof value) {
     case 'string':
       if (!isWellFormed(value)) throw new TypeError(`${path} is a string with a lone surrogate, which has no UTF-8 form`);
+      checkStringSize(value, path, limits.maxStringBytes);
       return value;
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`${path} is ${value}, which is not a JSON number`);
@@ -68,14 +91,16 @@ function ingest(value: unknown, path: string, depth: number, maxDepth: number): 
       return value;
     case 'object': {
       if (value === null) return null;
-      if (depth >= maxDepth) {
-        throw new RangeError(`${path} nests deeper than maxDepth ${maxDepth} (or is cyclic)`);
+      if (depth >= limits.maxDepth) {
+        throw new RangeError(`${path} nests deeper than maxDepth ${limits.maxDepth} (or is cyclic)`);
       }
       if (Array.isArray(value)) {
+        budget.items -= value.length;
+        if (budget.items < 0) throw new RangeError(`${path}: the value holds more than maxItems ${limits.maxItems} items`);
         const out: JsonValue[] = new Array(value.length);
         for (let i = 0; i < value.length; i++) {
           if (!(i in value)) throw new TypeError(`${path}[${i}] is a hole in a sparse array, which is not JSON`);
-          out[i] = ingest(value[i], `${path}[${i}]`, depth + 1, maxDepth);
+          out[i] = ingest(value[i], `${path}[${i}]`, depth + 1, limits, budget);
         }
         return Object.freeze(out);
       }
@@ -85,10 +110,13 @@ function ingest(value: unknown, path: string, depth: number, maxDepth: number): 
         throw new TypeError(`${path} is a ${name}; only plain objects, arrays and primitives are JSON`);
       }
       const keys = Object.keys(value).sort();
+      budget.items -= keys.length;
+      if (budget.items < 0) throw new RangeError(`${path}: the value holds more than maxItems ${limits.maxItems} items`);
       const out: Record<string, JsonValue> = {};
       for (const key of keys) {
         if (!isWellFormed(key)) throw new TypeError(`${path} has a key with a lone surrogate`);
-        defineOwn(out, key, ingest((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1, maxDepth));
+        checkStringSize(key, `${path} key`, limits.maxStringBytes);
+        defineOwn(out, key, ingest((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1, limits, budget));
       }
       return Object.freeze(out);
     }
@@ -188,12 +216,12 @@ export function readValue(r: Reader, depth = 0): JsonValue {
 }
 
 /**
- * Validates a value met in a JSON twin exactly as {@link readValue} validates bytes, and
- * returns its canonical frozen copy.
- * @throws {TypeError} (wrapped into a DecodeError by the JSON twin's caller).
+ * Validates a value met in a JSON twin and returns its canonical frozen copy; the frame
+ * it goes into is then decoded, which applies every limit.
+ * @throws {TypeError} / {@link RangeError} (wrapped into a DecodeError by the caller).
  */
-export function valueFromJSON(value: unknown, maxDepth: number): JsonValue {
-  return ingest(value, 'value', 0, maxDepth);
+export function valueFromJSON(value: unknown, limits: ValueLimits): JsonValue {
+  return ingestValue(value, 'value', limits);
 }
 
 /** Whether two canonical values have the same JSON content. */

@@ -85,7 +85,7 @@ export function readStampLogical(r: Reader, previous: Write | undefined): number
 }
 
 /** The common fields of a write in a JSON twin. */
-export function writeFromJSON(o: Record<string, unknown>, path: string, maxDepth: number, withValue: boolean): Write {
+export function writeFromJSON(o: Record<string, unknown>, path: string, limits: DecodeLimits, withValue: boolean): Write {
   const dot = dotFromJSON(o, path);
   const wall = expectUint(o.wall, `${path}.wall`);
   if (wall > MAX_WALL) throw new DecodeError('invalid-value', `${path}.wall is past year 9999`);
@@ -96,7 +96,7 @@ export function writeFromJSON(o: Record<string, unknown>, path: string, maxDepth
     ...dot,
     wall,
     logical,
-    value: hasValue ? valueFromJSON(o.value, maxDepth) : undefined,
+    value: hasValue ? valueFromJSON(o.value, limits) : undefined,
   };
 }
 

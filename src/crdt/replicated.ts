@@ -40,8 +40,10 @@ export interface Replicated<E extends ChangeEvent = ChangeEvent> {
    */
   apply(update: Uint8Array): void;
   /**
-   * Listens for changes: fires once for each local method call or `apply` that changed
-   * the replica's state, never for a no-op or a duplicate. Returns an unsubscribe function.
+   * Listens for changes: fires once for each local method call that changed the
+   * replica's state, and once for each update merged that changed it (an `apply` that
+   * also merges held updates fires for each of them); never for a no-op or a duplicate.
+   * Returns an unsubscribe function.
    */
   on(event: 'change', listener: (event: E) => void): () => void;
 }
@@ -54,23 +56,31 @@ export interface ReplicatedOptions {
   readonly limits?: Partial<DecodeLimits>;
 }
 
-/**
- * Shared machinery: options, framing, the change listeners, and holding updates that
- * arrive before what they build on. A subclass provides the payload codec, a snapshot of
- * its state as a model, and a merge that validates everything before it mutates.
- */
+/** An update waiting for its base: the decoded model, how to recognise a copy, its size. */
+interface Held<M> {
+  readonly model: M;
+  readonly id: string;
+  readonly bytes: number;
+}
+
 /** A payload model; `base` is the version a delta was cut from (absent or empty for a whole state). */
 export interface Model {
   readonly base?: VersionVector;
 }
 
+/**
+ * Shared machinery: options, framing, the change listeners, and holding updates that
+ * arrive before what they build on. A subclass provides the payload codec, a snapshot of
+ * its state as a model, and a merge that validates everything before it mutates.
+ */
 export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> implements Replicated<E> {
   /** This replica's id. */
   readonly replica: string;
   /** The decoding limits in force. */
   protected readonly limits: DecodeLimits;
   private readonly listeners = new Set<(event: E) => void>();
-  private held: M[] = [];
+  private held: Held<M>[] = [];
+  private heldBytes = 0;
 
   protected constructor(options: ReplicatedOptions, private readonly codec: PayloadCodec<M>) {
     if (typeof options !== 'object' || options === null) {
@@ -91,6 +101,13 @@ export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> imp
    * the update cannot be merged, and return the change event when the state changed.
    */
   protected abstract merge(model: M): E | undefined;
+
+  /**
+   * Checks the rules of a decoded update that do not depend on this replica's state, for
+   * an update about to be held (`merge` checks them too, where it costs nothing extra).
+   * @throws {DecodeError}
+   */
+  protected checkHeld(_model: M): void {}
 
   /** How many of this replica's own events a decoded update claims. */
   protected abstract claims(model: M): number;
@@ -129,18 +146,34 @@ export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> imp
       );
     }
     if (!this.ready(model)) {
-      if (this.held.length >= this.limits.maxPending) {
-        throw new DecodeError(
-          'limit-exceeded',
-          `${this.held.length} updates already wait for earlier ones (maxPending ${this.limits.maxPending})`,
-        );
-      }
-      this.held.push(model);
+      this.hold(model, update);
       return;
     }
     const event = this.merge(model);
     if (event !== undefined) this.emit(event);
     this.drainHeld();
+  }
+
+  /** Holds a valid update until this replica has seen the base it was cut from. */
+  private hold(model: M, update: Uint8Array): void {
+    this.checkHeld(model);
+    // The frame's length and CRC-32 tell a retransmitted copy from a new frame.
+    const id = `${update.length}:${update[update.length - 4]}.${update[update.length - 3]}.${update[update.length - 2]}.${update[update.length - 1]}`;
+    if (this.held.some((h) => h.id === id)) return;
+    if (this.held.length >= this.limits.maxPending) {
+      throw new DecodeError(
+        'limit-exceeded',
+        `${this.held.length} updates already wait for earlier ones (maxPending ${this.limits.maxPending})`,
+      );
+    }
+    if (this.heldBytes + update.length > this.limits.maxPendingBytes) {
+      throw new DecodeError(
+        'limit-exceeded',
+        `holding this update would keep more than maxPendingBytes ${this.limits.maxPendingBytes} waiting`,
+      );
+    }
+    this.held.push({ model, id, bytes: update.length });
+    this.heldBytes += update.length;
   }
 
   /** Number of updates held until the updates they build on arrive. */
@@ -154,9 +187,11 @@ export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> imp
       progress = false;
       const waiting = this.held;
       this.held = [];
-      for (const model of waiting) {
+      for (const held of waiting) {
+        const model = held.model;
         if (this.ready(model)) {
           progress = true;
+          this.heldBytes -= held.bytes;
           let event: E | undefined;
           try {
             event = this.merge(model);
@@ -167,7 +202,7 @@ export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> imp
           }
           if (event !== undefined) this.emit(event);
         } else {
-          this.held.push(model);
+          this.held.push(held);
         }
       }
     }

@@ -23,6 +23,7 @@ describe('resolveLimits', () => {
       maxStringBytes: 16 * 1024 * 1024,
       maxDepth: 64,
       maxPending: 10_000,
+      maxPendingBytes: 64 * 1024 * 1024,
     });
     expect(Object.isFrozen(DEFAULT_LIMITS)).toBe(true);
   });

@@ -35,6 +35,11 @@ import {
   zigzag,
 } from './helpers.js';
 
+/** The default limits with another `maxDepth`. */
+function depth(maxDepth: number) {
+  return { ...DEFAULT_LIMITS, maxDepth };
+}
+
 const MAX = Number.MAX_SAFE_INTEGER;
 
 // ---------------------------------------------------------------------------------------
@@ -133,7 +138,7 @@ describe('writeValue / readValue: the encoding', () => {
     ['{a: 1}', { a: 1 }, [0x07, 0x01, 0x01, 0x61, 0x03, 0x02]],
     ['{b: 2, a: 1} with sorted keys', { b: 2, a: 1 }, [0x07, 0x02, 0x01, 0x61, 0x03, 0x02, 0x01, 0x62, 0x03, 0x04]],
   ])('encodes %s as FORMAT.md 1.1 says', (_, input, bytes) => {
-    const v = ingestValue(input, 'value', 64);
+    const v = ingestValue(input, 'value', depth(64));
     const out = encode(v);
     expect(hex(out)).toBe(hex(bytes));
     expect(hex(out)).toBe(hex(referenceEncode(input)));
@@ -143,7 +148,7 @@ describe('writeValue / readValue: the encoding', () => {
   it('round-trips any JSON value byte-identical to the reference encoder (property)', () => {
     fc.assert(
       fc.property(jsonValues, (input) => {
-        const v = ingestValue(input, 'value', 64);
+        const v = ingestValue(input, 'value', depth(64));
         const bytes = encode(v);
         expect(hex(bytes)).toBe(hex(referenceEncode(input)));
         const back = decode(bytes);
@@ -163,9 +168,9 @@ describe('writeValue / readValue: the encoding', () => {
     fc.assert(
       fc.property(jsonValues, jsonValues, (a, b) => {
         const sameContent = canonicalJSON(a) === canonicalJSON(b);
-        const sameBytes = hex(encode(ingestValue(a, 'a', 64))) === hex(encode(ingestValue(b, 'b', 64)));
+        const sameBytes = hex(encode(ingestValue(a, 'a', depth(64)))) === hex(encode(ingestValue(b, 'b', depth(64))));
         expect(sameBytes).toBe(sameContent);
-        expect(valuesEqual(ingestValue(a, 'a', 64), ingestValue(b, 'b', 64))).toBe(sameContent);
+        expect(valuesEqual(ingestValue(a, 'a', depth(64)), ingestValue(b, 'b', depth(64)))).toBe(sameContent);
       }),
       runs(300),
     );
@@ -183,8 +188,8 @@ describe('writeValue / readValue: the encoding', () => {
           const backward: Record<string, unknown> = {};
           for (const [k, v] of entries) defineOwn(forward, k, v);
           for (const [k, v] of [...entries].reverse()) defineOwn(backward, k, v);
-          const a = encode(ingestValue(forward, 'forward', 64));
-          const b = encode(ingestValue(backward, 'backward', 64));
+          const a = encode(ingestValue(forward, 'forward', depth(64)));
+          const b = encode(ingestValue(backward, 'backward', depth(64)));
           expect(hex(a)).toBe(hex(b));
         },
       ),
@@ -195,7 +200,7 @@ describe('writeValue / readValue: the encoding', () => {
   it('round-trips every finite double: safe integers as tag 03, the rest as tag 04 (property)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.maxSafeInteger()), (x) => {
-        const v = ingestValue(x, 'number', 64);
+        const v = ingestValue(x, 'number', depth(64));
         expect(Object.is(v, x === 0 ? 0 : x)).toBe(true);
         const bytes = encode(v);
         expect(bytes[0]).toBe(Number.isSafeInteger(x) ? 0x03 : 0x04);
@@ -207,7 +212,7 @@ describe('writeValue / readValue: the encoding', () => {
 
   it('returns object keys in sorted order, by UTF-16 code units (not code points)', () => {
     const input = { zeta: 1, alpha: 2, Beta: 3, '\uff61': 4, '\u{1f600}': 5, _: 6, '': 7 };
-    const v = ingestValue(input, 'value', 64);
+    const v = ingestValue(input, 'value', depth(64));
     const expected = ['', 'Beta', '_', 'alpha', 'zeta', '\u{1f600}', '\uff61'];
     expect(Object.keys(v as object)).toEqual(expected);
     expect(Object.keys(decode(encode(v)) as object)).toEqual(expected);
@@ -219,16 +224,16 @@ describe('writeValue / readValue: the encoding', () => {
 describe('ingestValue', () => {
   it('returns primitives unchanged, except -0 which becomes 0', () => {
     for (const x of [null, true, false, 0, 1, -1, 1.5, MAX, -MAX, 1e300, '', 'é😀']) {
-      expect(Object.is(ingestValue(x, 'v', 64), x)).toBe(true);
+      expect(Object.is(ingestValue(x, 'v', depth(64)), x)).toBe(true);
     }
-    expect(Object.is(ingestValue(-0, 'v', 64), 0)).toBe(true);
-    expect(Object.is((ingestValue([-0], 'v', 64) as JsonValue[])[0], 0)).toBe(true);
-    expect(Object.is((ingestValue({ a: -0 }, 'v', 64) as Record<string, JsonValue>).a, 0)).toBe(true);
+    expect(Object.is(ingestValue(-0, 'v', depth(64)), 0)).toBe(true);
+    expect(Object.is((ingestValue([-0], 'v', depth(64)) as JsonValue[])[0], 0)).toBe(true);
+    expect(Object.is((ingestValue({ a: -0 }, 'v', depth(64)) as Record<string, JsonValue>).a, 0)).toBe(true);
   });
 
   it('returns a deep frozen copy, detached from the input', () => {
     const input = { list: [1, { x: 'y' }], nested: { deeper: [[]] } };
-    const v = ingestValue(input, 'v', 64);
+    const v = ingestValue(input, 'v', depth(64));
     expect(isDeepFrozen(v)).toBe(true);
     expect(v).not.toBe(input);
     input.list.push(2);
@@ -240,11 +245,11 @@ describe('ingestValue', () => {
   it('is idempotent and keeps decoded values as they are (property)', () => {
     fc.assert(
       fc.property(jsonValues, (input) => {
-        const once = ingestValue(input, 'v', 64);
-        const twice = ingestValue(once, 'v', 64);
+        const once = ingestValue(input, 'v', depth(64));
+        const twice = ingestValue(once, 'v', depth(64));
         expect(twice).toEqual(once);
         expect(JSON.stringify(twice)).toBe(JSON.stringify(once));
-        expect(ingestValue(decode(encode(once)), 'v', 64)).toEqual(once);
+        expect(ingestValue(decode(encode(once)), 'v', depth(64))).toEqual(once);
       }),
       runs(300),
     );
@@ -254,7 +259,7 @@ describe('ingestValue', () => {
     const bare = Object.create(null) as Record<string, unknown>;
     bare.b = 1;
     bare.a = [true];
-    const v = ingestValue(bare, 'v', 64);
+    const v = ingestValue(bare, 'v', depth(64));
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(JSON.stringify(v)).toBe('{"a":[true],"b":1}');
   });
@@ -298,13 +303,13 @@ describe('ingestValue', () => {
     ['a Date inside an array', [new Date(0)]],
     ['a lone surrogate inside an array', ['ok', '\udfff']],
   ])('refuses %s with a TypeError', (_, input) => {
-    expect(() => ingestValue(input, 'element', 64)).toThrow(TypeError);
-    expect(() => valueFromJSON(input, 64)).toThrow(TypeError);
+    expect(() => ingestValue(input, 'element', depth(64))).toThrow(TypeError);
+    expect(() => valueFromJSON(input, depth(64))).toThrow(TypeError);
   });
 
   it('names the argument in its error messages', () => {
-    expect(() => ingestValue(undefined, 'element', 64)).toThrow(/element/);
-    expect(() => ingestValue({ a: [NaN] }, 'element', 64)).toThrow(/element\.a\[0\]/);
+    expect(() => ingestValue(undefined, 'element', depth(64))).toThrow(/element/);
+    expect(() => ingestValue({ a: [NaN] }, 'element', depth(64))).toThrow(/element\.a\[0\]/);
   });
 
   function nested(depth: number, leaf: unknown = 1, kind: 'array' | 'object' = 'array'): unknown {
@@ -315,19 +320,19 @@ describe('ingestValue', () => {
 
   it('accepts nesting up to maxDepth and refuses deeper nesting with a RangeError', () => {
     for (const kind of ['array', 'object'] as const) {
-      expect(() => ingestValue(nested(64, 1, kind), 'v', 64)).not.toThrow();
-      expect(() => ingestValue(nested(65, 1, kind), 'v', 64)).toThrow(RangeError);
-      expect(() => ingestValue(nested(3, 1, kind), 'v', 3)).not.toThrow();
-      expect(() => ingestValue(nested(4, 1, kind), 'v', 3)).toThrow(RangeError);
+      expect(() => ingestValue(nested(64, 1, kind), 'v', depth(64))).not.toThrow();
+      expect(() => ingestValue(nested(65, 1, kind), 'v', depth(64))).toThrow(RangeError);
+      expect(() => ingestValue(nested(3, 1, kind), 'v', depth(3))).not.toThrow();
+      expect(() => ingestValue(nested(4, 1, kind), 'v', depth(3))).toThrow(RangeError);
     }
-    expect(() => ingestValue([], 'v', 1)).not.toThrow();
-    expect(() => ingestValue([[]], 'v', 1)).toThrow(RangeError);
+    expect(() => ingestValue([], 'v', depth(1))).not.toThrow();
+    expect(() => ingestValue([[]], 'v', depth(1))).toThrow(RangeError);
   });
 
   it('refuses cyclic values with a RangeError', () => {
-    expect(() => ingestValue(cyclicArray, 'v', 64)).toThrow(RangeError);
-    expect(() => ingestValue(cyclicObject, 'v', 64)).toThrow(RangeError);
-    expect(() => ingestValue(cyclicObject, 'v', 10_000)).toThrow(RangeError);
+    expect(() => ingestValue(cyclicArray, 'v', depth(64))).toThrow(RangeError);
+    expect(() => ingestValue(cyclicObject, 'v', depth(64))).toThrow(RangeError);
+    expect(() => ingestValue(cyclicObject, 'v', depth(10_000))).toThrow(RangeError);
   });
 
   it('accepts exactly the depths that readValue accepts under the same maxDepth', () => {
@@ -336,9 +341,9 @@ describe('ingestValue', () => {
       const ok = nested(maxDepth);
       const tooDeep = nested(maxDepth + 1);
       expect(() => decode(referenceEncode(ok), limits)).not.toThrow();
-      expect(() => ingestValue(ok, 'v', maxDepth)).not.toThrow();
+      expect(() => ingestValue(ok, 'v', depth(maxDepth))).not.toThrow();
       expectDecodeError(() => decode(referenceEncode(tooDeep), limits), 'limit-exceeded');
-      expect(() => ingestValue(tooDeep, 'v', maxDepth)).toThrow(RangeError);
+      expect(() => ingestValue(tooDeep, 'v', depth(maxDepth))).toThrow(RangeError);
     }
   });
 });
@@ -359,7 +364,7 @@ describe('prototype safety', () => {
   }
 
   it('ingests __proto__, constructor and prototype as ordinary own keys', () => {
-    expectOrdinaryKeys(ingestValue(JSON.parse(hostile), 'v', 64));
+    expectOrdinaryKeys(ingestValue(JSON.parse(hostile), 'v', depth(64)));
   });
 
   it('decodes __proto__, constructor and prototype as ordinary own keys', () => {
@@ -372,7 +377,7 @@ describe('prototype safety', () => {
   it('round-trips a __proto__ key holding a primitive, an array or null', () => {
     for (const inner of [1, [1, 2], null, 'x']) {
       const input = JSON.parse(`{"__proto__":${JSON.stringify(inner)}}`) as unknown;
-      const v = decode(encode(ingestValue(input, 'v', 64)));
+      const v = decode(encode(ingestValue(input, 'v', depth(64))));
       expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
       expect(ownValue(v as object, '__proto__')).toEqual(inner);
     }
@@ -502,7 +507,7 @@ describe('readValue: what the decoder refuses', () => {
   it('refuses every proper prefix of an encoding: values are self-delimiting (property)', () => {
     fc.assert(
       fc.property(jsonValues, (input) => {
-        const bytes = encode(ingestValue(input, 'v', 64));
+        const bytes = encode(ingestValue(input, 'v', depth(64)));
         for (let cut = 0; cut < bytes.length; cut++) {
           const e = decodeErrorOf(() => readValue(readerOf(bytes.subarray(0, cut))));
           expect(['truncated', 'length-out-of-range']).toContain(e.code);
@@ -516,7 +521,7 @@ describe('readValue: what the decoder refuses', () => {
     const corrupted = fc
       .tuple(jsonValues, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }))
       .map(([input, flips]) => {
-        const bytes = encode(ingestValue(input, 'v', 64)).slice();
+        const bytes = encode(ingestValue(input, 'v', depth(64))).slice();
         for (const [at, mask] of flips) bytes[at % bytes.length]! ^= mask;
         return bytes;
       });
@@ -539,7 +544,7 @@ describe('readValue: what the decoder refuses', () => {
 });
 
 describe('ValueMap', () => {
-  const v = (x: unknown): JsonValue => ingestValue(x, 'key', 64);
+  const v = (x: unknown): JsonValue => ingestValue(x, 'key', depth(64));
 
   it('tells the string "1" from the number 1, and false from 0 and null', () => {
     const m = new ValueMap<string>();
@@ -659,10 +664,10 @@ describe('value helpers', () => {
   });
 
   it('valueFromJSON validates and canonicalizes like ingestValue', () => {
-    const v = valueFromJSON(JSON.parse('{"b":[1,2.5],"a":-0}'), 64);
+    const v = valueFromJSON(JSON.parse('{"b":[1,2.5],"a":-0}'), depth(64));
     expect(JSON.stringify(v)).toBe('{"a":0,"b":[1,2.5]}');
     expect(isDeepFrozen(v)).toBe(true);
-    expect(() => valueFromJSON([[[]]], 2)).toThrow(RangeError);
+    expect(() => valueFromJSON([[[]]], depth(2))).toThrow(RangeError);
   });
 
   it('writeValue can be called on a Writer shared with other fields', () => {
@@ -678,6 +683,6 @@ describe('value helpers', () => {
   });
 
   function v0(x: unknown): JsonValue {
-    return ingestValue(x, 'v', 64);
+    return ingestValue(x, 'v', depth(64));
   }
 });

@@ -302,6 +302,46 @@ describe('every type', () => {
     expect(() => s.encode([] as unknown as Record<string, number>)).toThrow(TypeError);
   });
 
+  it('checks a held update at once, holds a retransmitted copy once, and bounds the bytes held', () => {
+    const a = new LWWMap<number>({ replica: 'a', now: () => 1000 });
+    a.set('x', 1);
+    a.set('y', 2);
+    const delta = a.encode({ a: 1 });
+    const waiting = new LWWMap<number>({ replica: 'w' });
+    waiting.apply(delta);
+    waiting.apply(delta);
+    expect(waiting.pending).toBe(1);
+    const json = toJSON(delta) as { payload: { entries: { key: string }[]; version: Record<string, number> } };
+    json.payload.version = { a: 3 };
+    json.payload.entries.push({ ...json.payload.entries[0]!, key: 'y', counter: 3 } as { key: string });
+    expect(() => waiting.apply(fromJSON(json))).toThrow(expect.objectContaining({ code: 'invalid-value' }));
+    expect(waiting.pending).toBe(1);
+    const tight = new LWWMap<number>({ replica: 't', limits: { maxPendingBytes: delta.length } });
+    tight.apply(delta);
+    a.set('z', 3);
+    expect(() => tight.apply(a.encode({ a: 1 }))).toThrow(expect.objectContaining({ code: 'limit-exceeded' }));
+    expect(tight.pending).toBe(1);
+    tight.apply(a.encode());
+    expect(tight.pending).toBe(0);
+    expect(tight.entries()).toEqual([['x', 1], ['y', 2], ['z', 3]]);
+  });
+
+  it('local methods refuse what a replica with the same limits would refuse to receive', () => {
+    const limits = { maxStringBytes: 8, maxItems: 4 };
+    const map = new LWWMap({ replica: 'a', limits });
+    expect(() => map.set('k', 'x'.repeat(9))).toThrow(RangeError);
+    expect(() => map.set('k'.repeat(9), 1)).toThrow(RangeError);
+    expect(() => map.set('k', [1, 2, 3, 4, 5])).toThrow(RangeError);
+    expect(() => map.set('k', { a: [1, 2], b: [3] })).toThrow(RangeError);
+    expect(() => map.get(1 as unknown as string)).toThrow(TypeError);
+    map.set('k', 'é'.repeat(4));
+    expect(() => map.set('k', 'é'.repeat(5))).toThrow(RangeError);
+    const peer = new LWWMap({ replica: 'b', limits });
+    peer.apply(map.encode());
+    expect(peer.get('k')).toBe('é'.repeat(4));
+    expect(() => new AWSet({ replica: 'a', limits: { maxDepth: 5000 } })).toThrow(TypeError);
+  });
+
   it('holds at most maxPending updates that wait for earlier ones', () => {
     const a = new AWSet<number>({ replica: 'a' });
     const b = new AWSet<number>({ replica: 'b', limits: { maxPending: 1 } });

@@ -15,7 +15,7 @@ export const valueEntryCodec: EntryCodec<ValueEntry> = {
   write: (w, e) => writeValue(w, e.value),
   read: (r, replica, counter) => ({ replica, counter, value: readValue(r) }),
   toJSON: (e) => ({ value: e.value }),
-  fromJSON: (o, dot, _path, limits) => ({ ...dot, value: valueFromJSON(o.value, limits.maxDepth) }),
+  fromJSON: (o, dot, _path, limits) => ({ ...dot, value: valueFromJSON(o.value, limits) }),
 };
 
 /** An `RWSet` token: an add or a removal of one element. */
@@ -37,7 +37,7 @@ export const tokenEntryCodec: EntryCodec<TokenEntry> = {
   toJSON: (e) => ({ kind: e.kind, value: e.value }),
   fromJSON: (o, dot, path, limits) => {
     if (o.kind !== 'add' && o.kind !== 'remove') throw new DecodeError('invalid-value', `${path}.kind must be "add" or "remove"`);
-    return { ...dot, kind: o.kind, value: valueFromJSON(o.value, limits.maxDepth) };
+    return { ...dot, kind: o.kind, value: valueFromJSON(o.value, limits) };
   },
 };
 
@@ -62,7 +62,7 @@ export const keyEntryCodec: EntryCodec<KeyEntry> = {
   },
   toJSON: (e) => ({ key: e.key, wall: e.wall, logical: e.logical, value: e.value }),
   fromJSON: (o, _dot, path, limits) => {
-    const write = writeFromJSON(o, path, limits.maxDepth, true);
+    const write = writeFromJSON(o, path, limits, true);
     return { ...write, key: expectString(o.key, `${path}.key`), value: write.value as JsonValue };
   },
 };

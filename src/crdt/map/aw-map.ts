@@ -37,14 +37,20 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
     return this.index.size;
   }
 
-  /** The value of `key` (frozen), or `undefined` when it has none. */
+  /**
+   * The value of `key` (frozen), or `undefined` when it has none.
+   * @throws {TypeError} when `key` is not a string.
+   */
   get(key: string): V | undefined {
-    return this.showKey(key) as V | undefined;
+    return this.showKey(checkKey(key, this.limits)) as V | undefined;
   }
 
-  /** Whether `key` has a value. */
+  /**
+   * Whether `key` has a value.
+   * @throws {TypeError} when `key` is not a string.
+   */
   has(key: string): boolean {
-    return this.index.has(key);
+    return this.index.has(checkKey(key, this.limits));
   }
 
   /**
@@ -54,8 +60,8 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
    *   {@link RangeError} when `value` nests too deep.
    */
   set(key: string, value: V): this {
-    checkKey(key);
-    const v = ingestValue(value, 'value', this.limits.maxDepth);
+    checkKey(key, this.limits);
+    const v = ingestValue(value, 'value', this.limits);
     const current = this.entriesOf(key);
     if (current.length === 1 && valuesEqual(current[0]!.value, v)) return this;
     const ts = this.hlc.now();
@@ -68,7 +74,7 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
    * @throws {TypeError} when `key` is not a well-formed string.
    */
   delete(key: string): boolean {
-    checkKey(key);
+    checkKey(key, this.limits);
     const current = this.entriesOf(key);
     if (current.length === 0) return false;
     this.replaceLocal(current, undefined);

@@ -5,6 +5,7 @@ import {
   expectObject,
   expectString,
   ingestValue,
+  checkStringSize,
   isWellFormed,
   readValue,
   valuesEqual,
@@ -95,7 +96,7 @@ export const lwwMapCodec: PayloadCodec<LWWMapModel> = {
       base: versionFromJSON(o.base, 'payload.base', limits),
       entries: mapObjects(o.entries, 'payload.entries', limits, (e, path) => ({
         key: expectString(e.key, `${path}.key`),
-        ...writeFromJSON(e, path, limits.maxDepth, false),
+        ...writeFromJSON(e, path, limits, false),
       })),
     };
   },
@@ -117,10 +118,15 @@ function duplicateKey(key: string): DecodeError {
   return new DecodeError('invalid-value', `key ${JSON.stringify(key)} appears twice in one update`);
 }
 
-/** Validates a map key given to a local method. */
-export function checkKey(key: unknown): string {
+/**
+ * Validates a map key given to a local method.
+ * @throws {TypeError} when it is not a well-formed string; {@link RangeError} when it is
+ *   longer than `maxStringBytes` in UTF-8.
+ */
+export function checkKey(key: unknown, limits: DecodeLimits): string {
   if (typeof key !== 'string') throw new TypeError(`map keys are strings, got ${typeof key}`);
   if (!isWellFormed(key)) throw new TypeError('map keys must be well-formed UTF-16 (no lone surrogate)');
+  checkStringSize(key, 'key', limits.maxStringBytes);
   return key;
 }
 
@@ -154,14 +160,20 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
     return this.live;
   }
 
-  /** The value of `key` (frozen), or `undefined` when it has none. */
+  /**
+   * The value of `key` (frozen), or `undefined` when it has none.
+   * @throws {TypeError} when `key` is not a string.
+   */
   get(key: string): V | undefined {
-    return this.writes.get(key)?.value as V | undefined;
+    return this.writes.get(checkKey(key, this.limits))?.value as V | undefined;
   }
 
-  /** Whether `key` has a value. */
+  /**
+   * Whether `key` has a value.
+   * @throws {TypeError} when `key` is not a string.
+   */
   has(key: string): boolean {
-    return this.writes.get(key)?.value !== undefined;
+    return this.writes.get(checkKey(key, this.limits))?.value !== undefined;
   }
 
   /**
@@ -170,8 +182,8 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
    *   {@link RangeError} when `value` nests too deep.
    */
   set(key: string, value: V): this {
-    checkKey(key);
-    const v = ingestValue(value, 'value', this.limits.maxDepth);
+    checkKey(key, this.limits);
+    const v = ingestValue(value, 'value', this.limits);
     const current = this.writes.get(key);
     if (current?.value !== undefined && valuesEqual(current.value, v)) return this;
     this.write(key, v, current);
@@ -183,7 +195,7 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
    * @throws {TypeError} when `key` is not a well-formed string.
    */
   delete(key: string): boolean {
-    checkKey(key);
+    checkKey(key, this.limits);
     const current = this.writes.get(key);
     if (current?.value === undefined) return false;
     this.write(key, undefined, current);
@@ -220,6 +232,11 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
     for (const w of this.writes.values()) if (!base.contains(w)) entries.push(w);
     entries.sort(byDot);
     return { version: this.vv.clone(), base, entries };
+  }
+
+  protected override checkHeld(model: LWWMapModel): void {
+    const distinct = new Set<string>();
+    for (const e of model.entries) if (distinct.size === distinct.add(e.key).size) throw duplicateKey(e.key);
   }
 
   protected merge(model: LWWMapModel): MapChange | undefined {

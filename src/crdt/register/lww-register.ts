@@ -75,7 +75,7 @@ export const lwwRegisterCodec: PayloadCodec<LWWRegisterModel> = {
     return {
       version: versionFromJSON(o.version, 'payload.version', limits),
       base: versionFromJSON(o.base, 'payload.base', limits),
-      write: o.write === undefined ? undefined : writeFromJSON(expectObject(o.write, 'payload.write'), 'payload.write', limits.maxDepth, true),
+      write: o.write === undefined ? undefined : writeFromJSON(expectObject(o.write, 'payload.write'), 'payload.write', limits, true),
     };
   },
 };
@@ -121,7 +121,7 @@ export class LWWRegister<T extends JsonValue = JsonValue> extends ReplicatedBase
    * @throws {TypeError} / {@link RangeError} when `value` is not JSON (see `ingestValue`).
    */
   set(value: T): void {
-    const v = ingestValue(value, 'value', this.limits.maxDepth);
+    const v = ingestValue(value, 'value', this.limits);
     if (this.current !== undefined && valuesEqual(this.current.value as JsonValue, v)) return;
     const ts = this.hlc.now();
     this.current = { replica: this.replica, counter: this.vv.next(this.replica), wall: ts.wall, logical: ts.logical, value: v };

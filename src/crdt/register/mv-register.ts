@@ -40,7 +40,7 @@ export class MVRegister<T extends JsonValue = JsonValue> extends CausalBase<Valu
    * @throws {TypeError} / {@link RangeError} when `value` is not JSON.
    */
   set(value: T): void {
-    const v = ingestValue(value, 'value', this.limits.maxDepth);
+    const v = ingestValue(value, 'value', this.limits);
     const current = this.entriesOf(null);
     if (current.length === 1 && valuesEqual(current[0]!.value, v)) return;
     this.replaceLocal(current, (counter) => ({ replica: this.replica, counter, value: v }));

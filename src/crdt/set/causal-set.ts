@@ -28,7 +28,7 @@ export abstract class CausalSet<E extends ValueEntry, T extends JsonValue> exten
 
   /** Validates an element given to a local method. */
   protected element(value: T): JsonValue {
-    return ingestValue(value, 'element', this.limits.maxDepth);
+    return ingestValue(value, 'element', this.limits);
   }
 
   /** Number of members. */

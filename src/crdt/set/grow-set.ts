@@ -90,7 +90,7 @@ function growSetCodec(tag: number, name: string, twoPhase: boolean): PayloadCode
     fromJSON(json: unknown, limits: DecodeLimits): GrowSetModel {
       const o = expectObject(json, 'payload');
       const members = (list: unknown, path: string) =>
-        mapObjects(list, path, limits, (m, p) => ({ ...dotFromJSON(m, p), value: valueFromJSON(m.value, limits.maxDepth) }));
+        mapObjects(list, path, limits, (m, p) => ({ ...dotFromJSON(m, p), value: valueFromJSON(m.value, limits) }));
       return {
         version: versionFromJSON(o.version, 'payload.version', limits),
         base: versionFromJSON(o.base, 'payload.base', limits),
@@ -141,7 +141,7 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
 
   /** Whether `value` (compared by JSON content) is a member. */
   has(value: T): boolean {
-    return this.live.get(ingestValue(value, 'element', this.limits.maxDepth)) !== undefined;
+    return this.live.get(ingestValue(value, 'element', this.limits)) !== undefined;
   }
 
   /** The members (frozen), in the order of their JSON text. */
@@ -150,7 +150,7 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
   }
 
   protected ingest(value: T): JsonValue {
-    return ingestValue(value, 'element', this.limits.maxDepth);
+    return ingestValue(value, 'element', this.limits);
   }
 
   protected addLocal(v: JsonValue): void {
@@ -222,8 +222,7 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
     }
   }
 
-  protected merge(model: GrowSetModel): SetChange<T> | undefined {
-    if (this.vv.size === 0) return this.load(model);
+  protected override checkHeld(model: GrowSetModel): void {
     const distinct = new ValueMap<true>();
     for (const list of [model.removed, model.added]) {
       for (const m of list) {
@@ -232,6 +231,11 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
         if (distinct.size === size) throw duplicateElement();
       }
     }
+  }
+
+  protected merge(model: GrowSetModel): SetChange<T> | undefined {
+    if (this.vv.size === 0) return this.load(model);
+    this.checkHeld(model);
     this.checkHistory(model);
     const added: T[] = [];
     const removed: T[] = [];
