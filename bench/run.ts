@@ -182,7 +182,7 @@ async function main(): Promise<void> {
         minSamples: 10,
         maxTime: 5,
       }
-    : { full: false, elements: [1_000, 100_000], replicas: [1_000], minSamples: 8, maxTime: 0.75 };
+    : { full: false, elements: [1_000, 100_000], replicas: [1_000], minSamples: 8, maxTime: 0.6 };
   if (globalThis.gc === undefined) {
     console.log('note: run through `npm run bench` (node --expose-gc) to collect garbage between cases');
   }

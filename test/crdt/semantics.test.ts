@@ -282,6 +282,35 @@ describe('maps', () => {
     }
   });
 
+  it('AWMap: with many concurrent writes to one key, arriving in any order, the greatest timestamp wins', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 50 }), fc.nat(5)), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        (writes, order) => {
+          // Each write is made by its own replica, at its own wall time.
+          const updates = writes.map(([wall, value], i) => {
+            const r = new AWMap<number>({ replica: `w${String(i).padStart(2, '0')}`, now: () => wall });
+            r.set('k', value);
+            return r.encode();
+          });
+          const observer = new AWMap<number>({ replica: 'observer', now: () => 0 });
+          const seen = new Set<number>();
+          for (const pick of [...order, ...updates.keys()]) {
+            const i = pick % updates.length;
+            observer.apply(updates[i]!);
+            seen.add(i);
+            // The winner among the writes seen so far: greatest (wall, logical, replica).
+            let best = -1;
+            for (const j of seen) if (best === -1 || writes[j]![0] > writes[best]![0] || (writes[j]![0] === writes[best]![0] && j > best)) best = j;
+            expect(observer.get('k')).toBe(writes[best]![1]);
+          }
+        },
+      ),
+      runs(200),
+    );
+  });
+
   it('refuses non-string keys with a TypeError', () => {
     const m = new LWWMap({ replica: 'a' });
     expect(() => m.set(1 as unknown as string, 1)).toThrow(TypeError);

@@ -33,6 +33,8 @@ export class Slot<E, K, Shown> implements SlotView<E> {
   private one: E | undefined;
   private many: E[] | undefined;
   private doomed: Set<E> | undefined;
+  /** Where the entries appended in the change in progress begin, if any were. */
+  private appendedFrom: number | undefined;
 
   constructor(
     readonly key: K,
@@ -66,12 +68,14 @@ export class Slot<E, K, Shown> implements SlotView<E> {
   /** Adds an entry; the order is restored by {@link settle}. */
   add(entry: E): void {
     if (this.many !== undefined) {
+      this.appendedFrom ??= this.many.length;
       this.many.push(entry);
     } else if (this.one === undefined) {
       this.one = entry;
     } else {
       this.many = [this.one, entry];
       this.one = undefined;
+      this.appendedFrom = 1;
     }
   }
 
@@ -84,19 +88,26 @@ export class Slot<E, K, Shown> implements SlotView<E> {
     }
   }
 
-  /** Ends a change: drops removed entries, then lets `order` arrange several. */
-  settle(order: (entries: E[]) => void): void {
+  /**
+   * Ends a change: drops removed entries, then lets `order` arrange several, telling it
+   * where the entries it has not seen begin (0 after a removal: it must look at all).
+   */
+  settle(order: (entries: E[], from: number) => void): void {
+    const appendedFrom = this.appendedFrom;
+    this.appendedFrom = undefined;
     if (this.many === undefined) return;
+    let from = appendedFrom;
     if (this.doomed !== undefined) {
       const doomed = this.doomed;
       this.many = this.many.filter((e) => !doomed.has(e));
       this.doomed = undefined;
+      from = 0;
     }
     if (this.many.length <= 1) {
       this.one = this.many[0];
       this.many = undefined;
-    } else {
-      order(this.many);
+    } else if (from !== undefined) {
+      order(this.many, from);
     }
   }
 }
@@ -143,10 +154,10 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent, K, Shown
 
   /**
    * Arranges an element's several entries after a change so that {@link show} can read
-   * the first or last one; called once per touched element per change. By default the
-   * order is left as it is.
+   * the first or last one. Entries before `from` were arranged by the previous call and
+   * are unchanged; those from `from` on are new. By default the order is left as it is.
    */
-  protected order(_entries: E[]): void {}
+  protected order(_entries: E[], _from: number): void {}
 
   /** What a key shows now. */
   protected showKey(key: K): Shown {
@@ -168,7 +179,7 @@ export abstract class CausalBase<E extends Dot, Ev extends ChangeEvent, K, Shown
     this.touched.push(slot);
   }
 
-  private readonly orderEntries = (entries: E[]): void => this.order(entries);
+  private readonly orderEntries = (entries: E[], from: number): void => this.order(entries, from);
 
   private addEntry(entry: E): void {
     const key = this.keyOf(entry);

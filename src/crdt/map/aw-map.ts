@@ -108,11 +108,15 @@ export class AWMap<V extends JsonValue = JsonValue> extends CausalBase<KeyEntry,
     return slot.last?.value;
   }
 
-  /** Puts a key's latest entry by timestamp last, where {@link AWMap.show} reads it. */
-  protected override order(entries: KeyEntry[]): void {
-    let best = entries.length - 1;
-    for (let i = 0; i < entries.length - 1; i++) if (compareWrites(entries[i]!, entries[best]!) > 0) best = i;
+  /**
+   * Puts a key's latest entry by timestamp last, where {@link AWMap.show} reads it. When
+   * entries were only appended, the previous latest (the last of the old ones) need only
+   * be compared with the new ones.
+   */
+  protected override order(entries: KeyEntry[], from: number): void {
     const last = entries.length - 1;
+    let best = from > 0 ? from - 1 : 0;
+    for (let i = best + 1; i <= last; i++) if (compareWrites(entries[i]!, entries[best]!) > 0) best = i;
     if (best !== last) [entries[best], entries[last]] = [entries[last]!, entries[best]!];
   }
 

@@ -30,10 +30,18 @@ export class RWSet<T extends JsonValue = JsonValue> extends CausalSet<TokenEntry
     return tokens.first?.kind === 'add';
   }
 
-  /** Puts a removal token, if there is one, first. */
-  protected override order(tokens: TokenEntry[]): void {
-    const at = tokens.findIndex((t) => t.kind === 'remove');
-    if (at > 0) [tokens[0], tokens[at]] = [tokens[at]!, tokens[0]!];
+  /**
+   * Puts a removal token, if there is one, first. When tokens were only appended and the
+   * first is already a removal, nothing moves; otherwise only the new ones need a look.
+   */
+  protected override order(tokens: TokenEntry[], from: number): void {
+    if (tokens[0]!.kind === 'remove') return;
+    for (let i = from; i < tokens.length; i++) {
+      if (tokens[i]!.kind === 'remove') {
+        [tokens[0], tokens[i]] = [tokens[i]!, tokens[0]!];
+        return;
+      }
+    }
   }
 
   /**
