@@ -108,6 +108,8 @@ export class DotStore<E extends Dot> {
   readonly context = new VersionVector();
   private readonly columns = new Map<string, Column<E>>();
   private count = 0;
+  private lastReplica: string | undefined;
+  private lastColumn: Column<E> | undefined;
 
   /** Number of alive entries. */
   get size(): number {
@@ -116,10 +118,16 @@ export class DotStore<E extends Dot> {
 
   /** Adds an alive entry (its dot must not be present). */
   add(entry: E): void {
-    let column = this.columns.get(entry.replica);
-    if (column === undefined) {
-      column = new Column();
-      this.columns.set(entry.replica, column);
+    // Entries come grouped by replica, so the column of the previous one usually serves.
+    let column = this.lastColumn;
+    if (column === undefined || this.lastReplica !== entry.replica) {
+      column = this.columns.get(entry.replica);
+      if (column === undefined) {
+        column = new Column();
+        this.columns.set(entry.replica, column);
+      }
+      this.lastReplica = entry.replica;
+      this.lastColumn = column;
     }
     column.add(entry);
     this.count++;
@@ -129,7 +137,10 @@ export class DotStore<E extends Dot> {
   remove(entry: Dot): boolean {
     const column = this.columns.get(entry.replica);
     if (column === undefined || !column.remove(entry.counter)) return false;
-    if (column.live === 0) this.columns.delete(entry.replica);
+    if (column.live === 0) {
+      this.columns.delete(entry.replica);
+      if (this.lastColumn === column) this.lastColumn = undefined;
+    }
     this.count--;
     return true;
   }
