@@ -67,14 +67,8 @@ export function versionFromJSON(json: unknown, path: string, limits: DecodeLimit
   return vv;
 }
 
-/** Orders dot-identified entries by replica then counter, as groups are written. */
-export function byDot(a: Dot, b: Dot): number {
-  if (a.replica !== b.replica) return a.replica < b.replica ? -1 : 1;
-  return a.counter - b.counter;
-}
-
 /**
- * Writes dot groups. `entries` must already be sorted with {@link byDot}, and each
+ * Writes dot groups. `entries` must already be sorted with `compareDots`, and each
  * replica noted in the table.
  */
 export function writeGroups<E extends Dot>(

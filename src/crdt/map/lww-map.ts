@@ -16,14 +16,13 @@ import {
   type Reader,
   type Writer,
 } from '../../codec/index.js';
-import { HybridLogicalClock, VersionVector } from '../clock/index.js';
+import { HybridLogicalClock, VersionVector, compareDots } from '../clock/index.js';
 import { checkHistory, compareWrites, readStampLogical, readStampWall, writeFromJSON, writeStamp, writeToJSON, type Write } from '../lww.js';
 import { ReplicatedBase, type ChangeEvent, type ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import {
   addVersionReplicas,
   deltaBase,
-  byDot,
   mapObjects,
   readBase,
   readGroups,
@@ -230,7 +229,7 @@ export class LWWMap<V extends JsonValue = JsonValue> extends ReplicatedBase<LWWM
     const base = deltaBase(since, this.vv);
     const entries: KeyedWrite[] = [];
     for (const w of this.writes.values()) if (!base.contains(w)) entries.push(w);
-    entries.sort(byDot);
+    entries.sort(compareDots);
     return { version: this.vv.clone(), base, entries };
   }
 

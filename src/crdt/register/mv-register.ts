@@ -1,5 +1,5 @@
 import { ingestValue, valuesEqual, type JsonValue } from '../../codec/index.js';
-import { byDot } from '../wire.js';
+import { compareDots } from '../clock/index.js';
 import { CausalBase, type Slot } from '../causal/causal-base.js';
 import { causalCodec } from '../causal/codec.js';
 import { valueEntryCodec, type ValueEntry } from '../causal/entries.js';
@@ -32,7 +32,7 @@ export class MVRegister<T extends JsonValue = JsonValue> extends CausalBase<Valu
    * the same order on every replica. Empty before any write.
    */
   values(): T[] {
-    return [...this.store.entries()].sort(byDot).map((e) => e.value as T);
+    return [...this.store.entries()].sort(compareDots).map((e) => e.value as T);
   }
 
   /**

@@ -14,13 +14,12 @@ import {
   type Reader,
   type Writer,
 } from '../../codec/index.js';
-import { VersionVector, type Dot } from '../clock/index.js';
+import { VersionVector, compareDots, type Dot } from '../clock/index.js';
 import { ReplicatedBase, type ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import {
   addVersionReplicas,
   deltaBase,
-  byDot,
   dotFromJSON,
   mapObjects,
   readBase,
@@ -69,7 +68,7 @@ function growSetCodec(tag: number, name: string, twoPhase: boolean): PayloadCode
       const removed = twoPhase ? readGroups(r, table, version, base, readMember) : [];
       // Both lists are sorted by dot: one walk finds a dot that both claim.
       for (let i = 0, j = 0; i < added.length && j < removed.length; ) {
-        const order = byDot(added[i]!, removed[j]!);
+        const order = compareDots(added[i]!, removed[j]!);
         if (order === 0) throw r.error('invalid-value', 'an add and a removal claim the same event');
         if (order < 0) i++;
         else j++;
@@ -117,7 +116,7 @@ function keepEarliest(map: ValueMap<Member>, m: Member): 'added' | 'moved' | 'ke
     map.set(m.value, m);
     return 'added';
   }
-  if (byDot(m, current) < 0) {
+  if (compareDots(m, current) < 0) {
     map.set(m.value, m);
     return 'moved';
   }
@@ -167,7 +166,7 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
     const pick = (map: ValueMap<Member>) => {
       const out: Member[] = [];
       for (const m of map.values()) if (!base.contains(m)) out.push(m);
-      return out.sort(byDot);
+      return out.sort(compareDots);
     };
     return { version: this.vv.clone(), base, added: pick(this.live), removed: pick(this.dead) };
   }
@@ -209,14 +208,14 @@ abstract class GrowSetBase<T extends JsonValue> extends ReplicatedBase<GrowSetMo
     for (const m of model.added) {
       if (!this.vv.contains(m)) continue;
       const live = this.live.get(m.value);
-      if (this.dead.get(m.value) === undefined && (live === undefined || byDot(live, m) > 0)) {
+      if (this.dead.get(m.value) === undefined && (live === undefined || compareDots(live, m) > 0)) {
         throw new DecodeError('invalid-value', `event (${m.replica}, ${m.counter}) added another element here`);
       }
     }
     for (const m of model.removed) {
       if (!this.vv.contains(m)) continue;
       const dead = this.dead.get(m.value);
-      if (dead === undefined || byDot(dead, m) > 0) {
+      if (dead === undefined || compareDots(dead, m) > 0) {
         throw new DecodeError('invalid-value', `event (${m.replica}, ${m.counter}) removed another element here`);
       }
     }
