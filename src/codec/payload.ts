@@ -105,7 +105,7 @@ export class JsonTwin {
    * @throws {DecodeError}
    */
   fromJSON(json: unknown, limits: DecodeLimits): Uint8Array {
-    const envelope = expectObject(json, 'frame');
+    const envelope = expectObject(json, 'frame', ['format', 'version', 'type', 'payload']);
     if (envelope.format !== 'tandem') throw invalid('frame.format must be "tandem"');
     if (envelope.version !== 1) {
       throw new DecodeError('unsupported-version', `frame.version ${String(envelope.version)} is not 1`);
@@ -129,9 +129,18 @@ function invalid(message: string): DecodeError {
   return new DecodeError('invalid-value', message);
 }
 
-/** A plain object from a JSON twin, or a DecodeError naming `path`. */
-export function expectObject(json: unknown, path: string): Record<string, unknown> {
+/**
+ * A plain object from a JSON twin, or a DecodeError naming `path`. With `fields`, any
+ * other field is refused too: the twin has one form, and a field it does not define
+ * would otherwise vanish without a word.
+ */
+export function expectObject(json: unknown, path: string, fields?: readonly string[]): Record<string, unknown> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid(`${path} must be an object`);
+  if (fields !== undefined) {
+    for (const key of Object.keys(json)) {
+      if (!fields.includes(key)) throw invalid(`${path} has a field ${JSON.stringify(key)} that the format does not define`);
+    }
+  }
   return json as Record<string, unknown>;
 }
 

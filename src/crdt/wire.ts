@@ -149,14 +149,15 @@ export function dotFromJSON(o: Record<string, unknown>, path: string): Dot {
   return { replica: replicaFromJSON(o.replica, `${path}.replica`), counter: expectUint(o.counter, `${path}.counter`, 1) };
 }
 
-/** Maps each element of a JSON array of objects, with paths for error messages. */
+/** Maps each element of a JSON array of objects that have only `fields`, with paths for error messages. */
 export function mapObjects<T>(
   json: unknown,
   path: string,
   limits: DecodeLimits,
+  fields: readonly string[],
   f: (o: Record<string, unknown>, path: string) => T,
 ): T[] {
-  return expectArray(json, path, limits).map((item, i) => f(expectObject(item, `${path}[${i}]`), `${path}[${i}]`));
+  return expectArray(json, path, limits).map((item, i) => f(expectObject(item, `${path}[${i}]`, fields), `${path}[${i}]`));
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, fromJSON, toJSON } from '../../src/index.js';
+import { AWSet, DecodeError, fromJSON, toJSON } from '../../src/index.js';
 import { runs } from '../helpers/property.js';
 import { adapters } from './adapters.js';
 import { play, scenario } from './network.js';
@@ -42,6 +42,20 @@ describe('JSON twin validation', () => {
     for (const json of bad) {
       expect(() => fromJSON(json)).toThrow(DecodeError);
     }
+  });
+
+  it('refuses fields the format does not define, instead of dropping them', () => {
+    const counter = { format: 'tandem', version: 1, type: 'gcounter', payload: { entries: [{ replica: 'a', p: 1 }] } };
+    expect(() => fromJSON(counter)).not.toThrow();
+    const withN = { ...counter, payload: { entries: [{ replica: 'a', p: 1, n: 2 }] } };
+    expect(() => fromJSON(withN)).toThrow(expect.objectContaining({ code: 'invalid-value', message: expect.stringMatching(/"n"/) }));
+    expect(() => fromJSON({ ...counter, comment: 'hi' })).toThrow(DecodeError);
+    expect(() => fromJSON({ ...counter, payload: { entries: [], extra: 1 } })).toThrow(DecodeError);
+    const set = new AWSet<string>({ replica: 'a' });
+    set.add('x');
+    const json = toJSON(set.encode()) as { payload: { entries: Record<string, unknown>[] } };
+    json.payload.entries[0]!.kind = 'add';
+    expect(() => fromJSON(json)).toThrow(DecodeError);
   });
 
   it('refuses unsorted entries: the JSON twin is as strict as the binary form', () => {

@@ -44,6 +44,8 @@ export interface CausalModel<E extends Dot> {
 
 /** How a type's entry payload is encoded. */
 export interface EntryCodec<E extends Dot> {
+  /** The fields of an entry's JSON twin besides `replica` and `counter`. */
+  readonly fields: readonly string[];
   /** Writes an entry's payload; `previous` is the entry written just before, if any. */
   write(w: Writer, entry: E, previous: E | undefined): void;
   /** Reads an entry's payload; `previous` is the entry read just before, if any. */
@@ -123,7 +125,7 @@ export function causalCodec<E extends Dot>(tag: number, name: string, entry: Ent
       };
     },
     fromJSON(json: unknown, limits: DecodeLimits): CausalModel<E> {
-      const o = expectObject(json, 'payload');
+      const o = expectObject(json, 'payload', ['context', 'base', 'dead', 'entries']);
       const dead = new Map<string, Ranges>();
       for (const [replica, list] of expectEntries(o.dead, 'payload.dead', limits)) {
         const path = `payload.dead.${replica}`;
@@ -143,7 +145,9 @@ export function causalCodec<E extends Dot>(tag: number, name: string, entry: Ent
         context: versionFromJSON(o.context, 'payload.context', limits),
         base: versionFromJSON(o.base, 'payload.base', limits),
         dead,
-        entries: mapObjects(o.entries, 'payload.entries', limits, (e, path) => entry.fromJSON(e, dotFromJSON(e, path), path, limits)),
+        entries: mapObjects(o.entries, 'payload.entries', limits, ['replica', 'counter', ...entry.fields], (e, path) =>
+          entry.fromJSON(e, dotFromJSON(e, path), path, limits),
+        ),
       };
     },
   };

@@ -12,6 +12,7 @@ export interface ValueEntry extends Dot {
 
 /** Entry codec of `AWSet` and `MVRegister`. */
 export const valueEntryCodec: EntryCodec<ValueEntry> = {
+  fields: ['value'],
   write: (w, e) => writeValue(w, e.value),
   read: (r, replica, counter) => ({ replica, counter, value: readValue(r) }),
   toJSON: (e) => ({ value: e.value }),
@@ -25,6 +26,7 @@ export interface TokenEntry extends ValueEntry {
 
 /** Entry codec of `RWSet`. */
 export const tokenEntryCodec: EntryCodec<TokenEntry> = {
+  fields: ['kind', 'value'],
   write: (w, e) => {
     w.u8(e.kind === 'add' ? 0 : 1);
     writeValue(w, e.value);
@@ -49,6 +51,7 @@ export interface KeyEntry extends Write {
 
 /** Entry codec of `AWMap`. */
 export const keyEntryCodec: EntryCodec<KeyEntry> = {
+  fields: ['key', 'wall', 'logical', 'value'],
   write: (w, e, previous) => {
     w.str(e.key);
     writeStamp(w, e, previous);

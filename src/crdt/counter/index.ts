@@ -74,7 +74,8 @@ function counterCodec(tag: number, name: string, signed: boolean): PayloadCodec<
       return { entries: model.entries.map((e) => (signed ? { replica: e.replica, p: e.p, n: e.n } : { replica: e.replica, p: e.p })) };
     },
     fromJSON(json: unknown, limits: DecodeLimits): CounterModel {
-      const entries = mapObjects(expectObject(json, 'payload').entries, 'payload.entries', limits, (e, path) => ({
+      const fields = signed ? ['replica', 'p', 'n'] : ['replica', 'p'];
+      const entries = mapObjects(expectObject(json, 'payload', ['entries']).entries, 'payload.entries', limits, fields, (e, path) => ({
         replica: replicaFromJSON(e.replica, `${path}.replica`),
         p: expectUint(e.p, `${path}.p`),
         n: signed ? expectUint(e.n, `${path}.n`) : 0,
@@ -121,8 +122,8 @@ abstract class CounterBase extends ReplicatedBase<CounterModel, CounterChange> {
     return this.positive - this.negative;
   }
 
-  protected change(p: number, n: number, method: string): void {
-    if (p === 0 && n === 0) return;
+  protected change(p: number, n: number, method: string): this {
+    if (p === 0 && n === 0) return this;
     const own = this.entries.get(this.replica);
     const ownP = own?.p ?? 0;
     const ownN = own?.n ?? 0;
@@ -134,6 +135,7 @@ abstract class CounterBase extends ReplicatedBase<CounterModel, CounterChange> {
     this.negative += n;
     this.vv.observe(this.replica, ownP + ownN + p + n);
     this.emit({ origin: 'local', delta: p - n });
+    return this;
   }
 
   protected claims(model: CounterModel): number {
@@ -205,8 +207,8 @@ export class GCounter extends CounterBase {
    * @throws {TypeError} when `n` is not a number; {@link RangeError} when it is negative,
    *   fractional, unsafe, or would take the value past 2^53 − 1.
    */
-  increment(n: number = 1): void {
-    this.change(amount(n, 'increment'), 0, 'increment');
+  increment(n: number = 1): this {
+    return this.change(amount(n, 'increment'), 0, 'increment');
   }
 }
 
@@ -228,15 +230,15 @@ export class PNCounter extends CounterBase {
    * @throws {TypeError} when `n` is not a number; {@link RangeError} when it is negative
    *   (use {@link PNCounter.decrement}), fractional or unsafe, or the result would be.
    */
-  increment(n: number = 1): void {
-    this.change(amount(n, 'increment'), 0, 'increment');
+  increment(n: number = 1): this {
+    return this.change(amount(n, 'increment'), 0, 'increment');
   }
 
   /**
    * Subtracts `n` (default 1); `decrement(0)` is a no-op.
    * @throws {TypeError} / {@link RangeError} as {@link PNCounter.increment}.
    */
-  decrement(n: number = 1): void {
-    this.change(0, amount(n, 'decrement'), 'decrement');
+  decrement(n: number = 1): this {
+    return this.change(0, amount(n, 'decrement'), 'decrement');
   }
 }

@@ -89,11 +89,11 @@ export const lwwMapCodec: PayloadCodec<LWWMapModel> = {
     };
   },
   fromJSON(json: unknown, limits: DecodeLimits): LWWMapModel {
-    const o = expectObject(json, 'payload');
+    const o = expectObject(json, 'payload', ['version', 'base', 'entries']);
     return {
       version: versionFromJSON(o.version, 'payload.version', limits),
       base: versionFromJSON(o.base, 'payload.base', limits),
-      entries: mapObjects(o.entries, 'payload.entries', limits, (e, path) => ({
+      entries: mapObjects(o.entries, 'payload.entries', limits, ['key', 'replica', 'counter', 'wall', 'logical', 'value'], (e, path) => ({
         key: expectString(e.key, `${path}.key`),
         ...writeFromJSON(e, path, limits, false),
       })),

@@ -71,11 +71,11 @@ export const lwwRegisterCodec: PayloadCodec<LWWRegisterModel> = {
     return out;
   },
   fromJSON(json: unknown, limits: DecodeLimits): LWWRegisterModel {
-    const o = expectObject(json, 'payload');
+    const o = expectObject(json, 'payload', ['version', 'base', 'write']);
     return {
       version: versionFromJSON(o.version, 'payload.version', limits),
       base: versionFromJSON(o.base, 'payload.base', limits),
-      write: o.write === undefined ? undefined : writeFromJSON(expectObject(o.write, 'payload.write'), 'payload.write', limits, true),
+      write: o.write === undefined ? undefined : writeFromJSON(expectObject(o.write, 'payload.write', ['replica', 'counter', 'wall', 'logical', 'value']), 'payload.write', limits, true),
     };
   },
 };
@@ -120,12 +120,13 @@ export class LWWRegister<T extends JsonValue = JsonValue> extends ReplicatedBase
    * Writes `value`.
    * @throws {TypeError} / {@link RangeError} when `value` is not JSON (see `ingestValue`).
    */
-  set(value: T): void {
+  set(value: T): this {
     const v = ingestValue(value, 'value', this.limits);
-    if (this.current !== undefined && valuesEqual(this.current.value as JsonValue, v)) return;
+    if (this.current !== undefined && valuesEqual(this.current.value as JsonValue, v)) return this;
     const ts = this.hlc.now();
     this.current = { replica: this.replica, counter: this.vv.next(this.replica), wall: ts.wall, logical: ts.logical, value: v };
     this.emit({ origin: 'local' });
+    return this;
   }
 
   protected claims(model: LWWRegisterModel): number {

@@ -39,11 +39,12 @@ export class MVRegister<T extends JsonValue = JsonValue> extends CausalBase<Valu
    * Writes `value`, replacing every value seen so far.
    * @throws {TypeError} / {@link RangeError} when `value` is not JSON.
    */
-  set(value: T): void {
+  set(value: T): this {
     const v = ingestValue(value, 'value', this.limits);
     const current = this.entriesOf(null);
-    if (current.length === 1 && valuesEqual(current[0]!.value, v)) return;
+    if (current.length === 1 && valuesEqual(current[0]!.value, v)) return this;
     this.replaceLocal(current, (counter) => ({ replica: this.replica, counter, value: v }));
+    return this;
   }
 
   protected keyOf(): null {

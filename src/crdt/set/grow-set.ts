@@ -87,9 +87,9 @@ function growSetCodec(tag: number, name: string, twoPhase: boolean): PayloadCode
       return out;
     },
     fromJSON(json: unknown, limits: DecodeLimits): GrowSetModel {
-      const o = expectObject(json, 'payload');
+      const o = expectObject(json, 'payload', twoPhase ? ['version', 'base', 'added', 'removed'] : ['version', 'base', 'added']);
       const members = (list: unknown, path: string) =>
-        mapObjects(list, path, limits, (m, p) => ({ ...dotFromJSON(m, p), value: valueFromJSON(m.value, limits) }));
+        mapObjects(list, path, limits, ['replica', 'counter', 'value'], (m, p) => ({ ...dotFromJSON(m, p), value: valueFromJSON(m.value, limits) }));
       return {
         version: versionFromJSON(o.version, 'payload.version', limits),
         base: versionFromJSON(o.base, 'payload.base', limits),
