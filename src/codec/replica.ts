@@ -97,6 +97,16 @@ export class ReplicaTableReader {
     return i;
   }
 
+  /**
+   * Reads a ref that must come after `previous` (-1 at first): lists keyed by replica
+   * are written in table order, one entry per replica.
+   */
+  refAfter(r: Reader, previous: number, what: string): number {
+    const i = this.refIndex(r);
+    if (i <= previous) throw r.error('non-canonical', `${what} must be in strictly increasing replica order`);
+    return i;
+  }
+
   /** Marks entry `i` as referenced. */
   use(i: number): void {
     this.used[i] = 1;

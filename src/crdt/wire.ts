@@ -39,8 +39,7 @@ export function readVersion(r: Reader, table: ReplicaTableReader): VersionVector
   const vv = new VersionVector();
   let previous = -1;
   for (let i = 0; i < n; i++) {
-    const ref = table.refIndex(r);
-    if (ref <= previous) throw r.error('non-canonical', 'version vector refs must be strictly increasing');
+    const ref = table.refAfter(r, previous, 'version vector entries');
     previous = ref;
     const counter = r.uint();
     if (counter === 0) throw r.error('non-canonical', 'version vector counters are ≥ 1');
@@ -114,8 +113,7 @@ export function readGroups<E>(
   const out: E[] = [];
   let previous = -1;
   for (let g = 0; g < groups; g++) {
-    const ref = table.refIndex(r);
-    if (ref <= previous) throw r.error('non-canonical', 'dot groups must be in strictly increasing replica order');
+    const ref = table.refAfter(r, previous, 'dot groups');
     previous = ref;
     const replica = table.ids[ref]!;
     const low = base.get(replica);

@@ -87,8 +87,7 @@ export function causalCodec<E extends Dot>(tag: number, name: string, entry: Ent
       const replicas = r.count(2);
       let previousRef = -1;
       for (let i = 0; i < replicas; i++) {
-        const ref = table.refIndex(r);
-        if (ref <= previousRef) throw r.error('non-canonical', 'dead ranges must be in strictly increasing replica order');
+        const ref = table.refAfter(r, previousRef, 'dead ranges');
         previousRef = ref;
         const replica = table.ids[ref]!;
         const n = r.count(2);
