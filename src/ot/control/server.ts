@@ -119,16 +119,22 @@ export class OTServer<Snapshot, Op> {
   }
 
   /**
-   * Handles one client message and returns the messages it causes, in delivery order.
-   * A hello joins the client to broadcasts and is answered by the ops it missed (its own
-   * as `ack`) then `ready`, or by a `snapshot` when those ops are pruned.
+   * Handles one client message and returns the messages it causes, in delivery order,
+   * each for a joined client. A hello joins the client and is answered by the ops it
+   * missed (its own as `ack`) then `ready`, or by a `snapshot` when those ops are pruned.
+   * An op from a client that has not joined (a copy arriving late over a closed
+   * connection) is processed but gets no reply.
    * @throws {ProtocolError} `malformed-message` when the message's shape is wrong; the
    *   server is then unchanged. A bad op inside a well-formed message is not thrown: it
    *   is answered with `reject`.
    */
   receive(message: unknown): Envelope<Snapshot, Op>[] {
     const read = readClientMessage(message);
-    return read.kind === 'hello' ? this.hello(read) : this.submit(read);
+    if (read.kind === 'hello') return this.hello(read);
+    const out = this.submit(read);
+    // A client that has not joined would take a reply out of sequence with the ops it has
+    // seen; it learns the fate of this op from the catch-up or receipt when it joins.
+    return this.joined.has(read.client) ? out : out.filter((envelope) => envelope.to !== read.client);
   }
 
   /**

@@ -9,7 +9,8 @@ type Action =
   | readonly ['deliver', number]
   | readonly ['disconnect', number, number]
   | readonly ['connect', number]
-  | readonly ['prune', number];
+  | readonly ['prune', number]
+  | readonly ['replay', number];
 
 const editKinds = ['insert', 'delete', 'format'] as const;
 
@@ -30,6 +31,7 @@ function scenario(kinds: readonly ('insert' | 'delete' | 'format')[]) {
           { weight: 1, arbitrary: fc.tuple(fc.constant('disconnect' as const), fc.nat(n - 1), fc.nat(3)) },
           { weight: 1, arbitrary: fc.tuple(fc.constant('connect' as const), fc.nat(n - 1)) },
           { weight: 1, arbitrary: fc.tuple(fc.constant('prune' as const), fc.nat(3)) },
+          { weight: 1, arbitrary: fc.tuple(fc.constant('replay' as const), fc.nat()) },
         ),
         { minLength: 10, maxLength: 120 },
       ),
@@ -47,13 +49,15 @@ interface Outcome {
 }
 
 /** Plays a scenario to quiescence, checking every client ends equal to the server. */
-function play<S, O>(adapter: Adapter<S, O>, run: fc.RecordValue<ReturnType<typeof scenario>> extends never ? never : {
-  clients: number;
-  retention: number;
-  maxClients: number;
-  picks: number[];
-  actions: Action[];
-}): Outcome {
+interface Run {
+  readonly clients: number;
+  readonly retention: number;
+  readonly maxClients: number;
+  readonly picks: readonly number[];
+  readonly actions: readonly Action[];
+}
+
+function play<S, O>(adapter: Adapter<S, O>, run: Run): Outcome {
   const net = new Network(adapter, run.clients, { retention: run.retention, maxClients: run.maxClients });
   const inserted = new Set<string>();
   let marker = 0;
@@ -87,6 +91,9 @@ function play<S, O>(adapter: Adapter<S, O>, run: fc.RecordValue<ReturnType<typeo
         break;
       case 'prune':
         net.server.prune(action[1]);
+        break;
+      case 'replay':
+        net.replay(action[1]);
         break;
     }
   }

@@ -27,6 +27,8 @@ export class Network<S, O> {
   readonly rejections: RejectEvent<O>[][] = [];
   /** Every message delivered, for debugging a failure. */
   delivered = 0;
+  /** Every op message a client has sent, for replaying copies. */
+  readonly sent: ClientMessage<O>[] = [];
 
   constructor(
     readonly adapter: Adapter<S, O>,
@@ -41,6 +43,7 @@ export class Network<S, O> {
       const client = new OTClient(adapter.type, {
         client: `c${i}`,
         send: (message) => {
+          if (message.kind === 'op') this.sent.push(message);
           if (link.open) link.up.push(message);
         },
         snapshot: this.server.snapshot,
@@ -72,6 +75,14 @@ export class Network<S, O> {
     for (const message of arrived) this.toServer(message);
     this.server.leave(`c${i}`);
     this.clients[i]!.disconnected();
+  }
+
+  /**
+   * Delivers a copy of an op message sent earlier, as a network that duplicates, or an old
+   * connection that delivers late, would.
+   */
+  replay(pick: number): void {
+    if (this.sent.length > 0) this.toServer(this.sent[pick % this.sent.length]!);
   }
 
   /** The non-empty queues, as [client, direction]. */
