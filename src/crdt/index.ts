@@ -8,6 +8,7 @@ import { JsonTwin, resolveLimits, type DecodeLimits, type FrameJSON, type Payloa
 import { gcounterCodec, pncounterCodec } from './counter/index.js';
 import { awMapCodec, lwwMapCodec } from './map/index.js';
 import { lwwRegisterCodec, mvRegisterCodec } from './register/index.js';
+import { listCodec, textCodec } from './sequence/index.js';
 import { awSetCodec, gsetCodec, rwSetCodec, twoPhaseSetCodec } from './set/index.js';
 
 export * from './clock/index.js';
@@ -15,6 +16,7 @@ export { GCounter, PNCounter, type CounterChange } from './counter/index.js';
 export { AWMap, LWWMap, type AWMapOptions, type LWWMapOptions, type MapChange } from './map/index.js';
 export { LWWRegister, MVRegister, type LWWRegisterOptions } from './register/index.js';
 export type { ChangeEvent, Origin, Replicated, ReplicatedOptions } from './replicated.js';
+export { List, Text, type Anchor, type DeltaOp, type SequenceChange } from './sequence/index.js';
 export { AWSet, GSet, RWSet, TwoPhaseSet, type SetChange } from './set/index.js';
 
 /** The payload codecs of every replicated type, for tools that handle any frame. */
@@ -29,6 +31,8 @@ export const crdtCodecs: readonly PayloadCodec<unknown>[] = [
   rwSetCodec,
   lwwMapCodec,
   awMapCodec,
+  textCodec,
+  listCodec,
 ];
 
 const twin = new JsonTwin(crdtCodecs);

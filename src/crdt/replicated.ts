@@ -218,6 +218,11 @@ export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> imp
     };
   }
 
+  /** Whether anyone listens for changes: types whose events cost work to build skip it otherwise. */
+  protected get listened(): boolean {
+    return this.listeners.size > 0;
+  }
+
   /**
    * Calls every listener. A listener that throws does not stop the others nor undo the
    * change: its error is rethrown asynchronously, where the host reports it.

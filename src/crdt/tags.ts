@@ -10,6 +10,8 @@ export const TAG = Object.freeze({
   RWSet: 0x08,
   LWWMap: 0x09,
   AWMap: 0x0a,
+  Text: 0x10,
+  List: 0x11,
 });
 
 /** Every tag a replicated type uses, to tell `type-mismatch` from `unknown-type`. */

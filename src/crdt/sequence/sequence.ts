@@ -1,0 +1,959 @@
+/**
+ * The engine shared by {@link Text} and {@link List}: a FugueMax sequence CRDT over
+ * run-length spans in a B-tree, with an index from item ids to spans. How it works is in
+ * this folder's README.
+ */
+import { DecodeError, type PayloadCodec } from '../../codec/index.js';
+import { VersionVector } from '../clock/index.js';
+import { ReplicatedBase, type Origin, type ReplicatedOptions } from '../replicated.js';
+import { deltaBase } from '../wire.js';
+import type { DeletionRecord, ItemId, RangeRecord, RunRecord, SequenceModel } from './model.js';
+import { NONE, SpanTree, type Leaf, type Span } from './tree.js';
+
+/** One step of a change in Quill Delta form: keep, insert or delete items. */
+export type DeltaOp<C> = { readonly retain: number } | { readonly insert: C } | { readonly delete: number };
+
+/**
+ * A change event: the change as a Quill Delta ops array against the content just before
+ * it (`[{ retain: 5 }, { insert: 'hi' }, { delete: 2 }]`), with `origin` telling a local
+ * edit from a merged update. A merge that brought only events with no visible effect
+ * (such as deleting deleted items) gives an empty array.
+ */
+export type SequenceChange<C> = readonly DeltaOp<C>[] & { readonly origin: Origin };
+
+/**
+ * A position that follows edits: `before` sticks to the item before the index it was
+ * made at (text typed there lands after the anchor), `after` to the item after it.
+ * Serialisable as JSON; `{ edge }` anchors stay at the start or the end.
+ */
+export type Anchor =
+  | { readonly replica: string; readonly counter: number; readonly assoc: 'before' | 'after' }
+  | { readonly edge: 'start' | 'end' };
+
+/** An index entry: consecutive counters of one replica and the spans holding them. */
+interface Run<C> {
+  start: number;
+  end: number;
+  /** Spans holding the run's items, by counter. */
+  pieces: Span<C>[];
+}
+
+/** A run of an update this replica lacks, with replicas as local numbers. */
+interface Fresh<C> {
+  rep: number;
+  ctr: number;
+  len: number;
+  leftRep: number;
+  leftCtr: number;
+  rightRep: number;
+  rightCtr: number;
+  deleted: boolean;
+  content: C | undefined;
+  /** Depth-first state while ordering: 0 new, 1 on the stack, 2 done. */
+  mark: number;
+  /** Place in the update, which lists runs in document order. */
+  seq: number;
+}
+
+/** Items a merge deleted that were visible, with where they stood. */
+interface Killed {
+  rep: number;
+  ctr: number;
+  len: number;
+}
+
+/** Stride of a replica's deletion log: counter, length, target replica, target counter, direction. */
+const STRIDE = 5;
+
+function byCounter<C>(items: readonly { ctr: number }[], ctr: number): number {
+  // Index of the last entry whose counter is at most `ctr`, or −1.
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.ctr <= ctr) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}
+
+function runAt<C>(runs: readonly Run<C>[], ctr: number): number {
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (runs[mid]!.start <= ctr) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}
+
+function change<C>(ops: DeltaOp<C>[], origin: Origin): SequenceChange<C> {
+  Object.defineProperty(ops, 'origin', { value: origin, enumerable: false });
+  return ops as DeltaOp<C>[] & { readonly origin: Origin };
+}
+
+/**
+ * A sequence of items of content type `C` (a string for text, an array for lists).
+ * Subclasses say how content is sliced and joined and add their public methods.
+ */
+export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, SequenceChange<C>> {
+  /** The document, tombstones included. */
+  protected readonly tree = new SpanTree<C>();
+  private readonly vv = new VersionVector();
+  /** Counters up to which some deletions are known only by the items they deleted. */
+  private readonly learned = new VersionVector();
+  /** Replica ids by local number; this replica is 0. */
+  private readonly names: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  /** Per replica: the id index. */
+  private readonly index: Run<C>[][] = [];
+  /** Per replica: its deletions, `STRIDE` numbers each, by counter. */
+  private readonly deletions: number[][] = [];
+
+  protected constructor(options: ReplicatedOptions, codec: PayloadCodec<SequenceModel<C>>) {
+    super(options, codec);
+    this.number(this.replica);
+  }
+
+  /** Number of items of `content`. */
+  protected abstract measure(content: C): number;
+  /** Items `start .. end − 1` of `content`. */
+  protected abstract cut(content: C, start: number, end: number): C;
+  /** `content` followed by `more`; may reuse `content`, which the caller gives up. */
+  protected abstract join(content: C, more: C): C;
+  /** The concatenation of `parts`. */
+  protected abstract joinAll(parts: C[]): C;
+  /**
+   * Whether a boundary after item `offset − 1` of the visible `content` would split one
+   * character (text: a surrogate pair); never for lists.
+   */
+  protected abstract splits(content: C, offset: number): boolean;
+
+  /** @inheritDoc */
+  protected get clock(): VersionVector {
+    return this.vv;
+  }
+
+  /** Number of visible items. */
+  get length(): number {
+    return this.tree.len;
+  }
+
+  private number(replica: string): number {
+    let n = this.numbers.get(replica);
+    if (n === undefined) {
+      n = this.names.length;
+      this.names.push(replica);
+      this.numbers.set(replica, n);
+      this.index.push([]);
+      this.deletions.push([]);
+    }
+    return n;
+  }
+
+  // ---- Reading ----------------------------------------------------------------------
+
+  /** Every visible item, joined. */
+  protected content(): C {
+    const parts: C[] = [];
+    for (let l: Leaf<C> | undefined = this.tree.first; l !== undefined; l = l.next) {
+      if (l.len === 0) continue;
+      for (const s of l.spans) if (!s.deleted) parts.push(s.content!);
+    }
+    return this.joinAll(parts);
+  }
+
+  /** Visible items `start .. end − 1`; the bounds are checked by the caller. */
+  protected range(start: number, end: number): C {
+    const parts: C[] = [];
+    if (start >= end) return this.joinAll(parts);
+    const at = this.tree.findVisible(start);
+    let span: Span<C> | undefined = at.span;
+    let leaf = span.leaf;
+    let i = at.index;
+    let offset = at.offset;
+    let left = end - start;
+    while (left > 0 && span !== undefined) {
+      if (!span.deleted) {
+        const take = Math.min(span.len - offset, left);
+        parts.push(offset === 0 && take === span.len ? span.content! : this.cut(span.content!, offset, offset + take));
+        left -= take;
+        offset = 0;
+      }
+      if (++i >= leaf.spans.length) {
+        let next = leaf.next;
+        while (next !== undefined && next.spans.length === 0) next = next.next;
+        if (next === undefined) break;
+        leaf = next;
+        i = 0;
+      }
+      span = leaf.spans[i];
+    }
+    return this.joinAll(parts);
+  }
+
+  /** The visible span holding item `index` and the item's offset in it. */
+  protected itemAt(index: number): { readonly span: Span<C>; readonly offset: number } {
+    return this.tree.findVisible(index);
+  }
+
+  /** Whether an edit boundary at visible `index` (0 < index < length) would split a character. */
+  protected splitsAt(index: number): boolean {
+    if (index <= 0 || index >= this.tree.len) return false;
+    const at = this.tree.findVisible(index);
+    if (at.offset > 0) return this.splits(at.span.content!, at.offset);
+    const before = this.tree.findVisible(index - 1);
+    const joined = this.join(this.cut(before.span.content!, before.offset, before.offset + 1), this.cut(at.span.content!, 0, 1));
+    return this.splits(joined, 1);
+  }
+
+  // ---- The id index -----------------------------------------------------------------
+
+  private find(rep: number, ctr: number): Span<C> | undefined {
+    const runs = this.index[rep];
+    if (runs === undefined) return undefined;
+    const r = runAt(runs, ctr);
+    if (r < 0) return undefined;
+    const run = runs[r]!;
+    if (ctr >= run.end) return undefined;
+    const pieces = run.pieces;
+    const span = pieces.length === 1 ? pieces[0]! : pieces[byCounter(pieces, ctr)]!;
+    return span;
+  }
+
+  private addRun(span: Span<C>): void {
+    const runs = this.index[span.rep]!;
+    const r = runAt(runs, span.ctr);
+    const run = runs[r];
+    if (run !== undefined && run.end === span.ctr) {
+      run.end += span.len;
+      run.pieces.push(span);
+    } else {
+      runs.splice(r + 1, 0, { start: span.ctr, end: span.ctr + span.len, pieces: [span] });
+    }
+  }
+
+  private runOf(span: Span<C>): Run<C> {
+    const runs = this.index[span.rep]!;
+    return runs[runAt(runs, span.ctr)]!;
+  }
+
+  /** Splits `span` (at `index` of its leaf) before its item `offset`; returns the right part. */
+  private split(span: Span<C>, index: number, offset: number): Span<C> {
+    const right: Span<C> = {
+      rep: span.rep,
+      ctr: span.ctr + offset,
+      len: span.len - offset,
+      leftRep: span.rep,
+      leftCtr: span.ctr + offset - 1,
+      rightRep: span.rightRep,
+      rightCtr: span.rightCtr,
+      deleted: span.deleted,
+      content: span.deleted ? undefined : this.cut(span.content!, offset, span.len),
+      leaf: span.leaf,
+    };
+    if (!span.deleted) span.content = this.cut(span.content!, 0, offset);
+    span.len = offset;
+    this.tree.insertSplit(span.leaf, index, right);
+    const pieces = this.runOf(span).pieces;
+    pieces.splice(byCounter(pieces, span.ctr) + 1, 0, right);
+    return right;
+  }
+
+  /** Whether `b`, right after `a` in the document, continues `a`'s run in the same state. */
+  private continues(a: Span<C>, b: Span<C>): boolean {
+    return (
+      a.rep === b.rep &&
+      a.ctr + a.len === b.ctr &&
+      b.leftRep === a.rep &&
+      b.leftCtr === b.ctr - 1 &&
+      a.rightRep === b.rightRep &&
+      a.rightCtr === b.rightCtr &&
+      a.deleted === b.deleted
+    );
+  }
+
+  /**
+   * Merges the span at `index` of `leaf` into the one before it when it continues it and
+   * both lie in one index entry; returns whether it did.
+   */
+  private mergeLeft(leaf: Leaf<C>, index: number): boolean {
+    if (index <= 0) return false;
+    const a = leaf.spans[index - 1]!;
+    const b = leaf.spans[index]!;
+    if (!this.continues(a, b)) return false;
+    const run = this.runOf(a);
+    if (run.end <= b.ctr) return false;
+    a.len += b.len;
+    if (!a.deleted) a.content = this.join(a.content!, b.content!);
+    this.tree.dropMerged(leaf, index);
+    const pieces = run.pieces;
+    pieces.splice(byCounter(pieces, b.ctr), 1);
+    return true;
+  }
+
+  private position(rep: number, ctr: number): number {
+    const span = this.find(rep, ctr)!;
+    return this.tree.position(span) + (ctr - span.ctr);
+  }
+
+  // ---- Local edits ------------------------------------------------------------------
+
+  /** Spends `n` counters of this replica; returns the first. */
+  private spend(n: number): number {
+    const first = this.vv.get(this.replica) + 1;
+    if (first + n - 1 > Number.MAX_SAFE_INTEGER) throw new RangeError(`replica ${this.replica} has no events left`);
+    this.vv.observe(this.replica, first + n - 1);
+    return first;
+  }
+
+  /** Inserts `n` items at visible `index`; the caller has checked both. */
+  protected insertItems(index: number, content: C, n: number): void {
+    const tree = this.tree;
+    const ctr = this.spend(n);
+    let leftRep = NONE;
+    let leftCtr = 0;
+    let rightRep = NONE;
+    let rightCtr = 0;
+    let leaf: Leaf<C>;
+    let at: number;
+    if (index === 0) {
+      const first = tree.firstSpan();
+      if (first !== undefined) {
+        rightRep = first.rep;
+        rightCtr = first.ctr;
+        leaf = first.leaf;
+      } else {
+        leaf = tree.first;
+      }
+      at = 0;
+    } else {
+      const found = tree.findVisible(index - 1);
+      const span = found.span;
+      leftRep = span.rep;
+      leftCtr = span.ctr + found.offset;
+      if (found.offset < span.len - 1) {
+        const right = this.split(span, found.index, found.offset + 1);
+        rightRep = right.rep;
+        rightCtr = right.ctr;
+        leaf = span.leaf;
+        at = leaf.spans.indexOf(span) + 1;
+      } else {
+        const next = tree.nextAt(span.leaf, found.index);
+        if (next !== undefined) {
+          rightRep = next.rep;
+          rightCtr = next.ctr;
+        }
+        if (span.rep === 0 && span.ctr + span.len === ctr && span.rightRep === rightRep && span.rightCtr === rightCtr) {
+          // Typing on: the run grows in place.
+          span.len += n;
+          span.content = this.join(span.content!, content);
+          tree.grow(span.leaf, n, n);
+          this.runOf(span).end += n;
+          this.emitLocal(index, content, 0);
+          return;
+        }
+        leaf = span.leaf;
+        at = found.index + 1;
+      }
+    }
+    tree.touched(leaf);
+    const span: Span<C> = { rep: 0, ctr, len: n, leftRep, leftCtr, rightRep, rightCtr, deleted: false, content, leaf };
+    tree.insertAt(leaf, at, span);
+    this.addRun(span);
+    this.emitLocal(index, content, 0);
+  }
+
+  /** Deletes `count` visible items from `index`; the caller has checked both. */
+  protected deleteItems(index: number, count: number): void {
+    const tree = this.tree;
+    const found = tree.findVisible(index);
+    let ctr = this.spend(count);
+    let span = found.span;
+    let offset = found.offset;
+    let left = count;
+    for (;;) {
+      if (!span.deleted) {
+        let leaf = span.leaf;
+        if (offset > 0) {
+          span = this.split(span, leaf.spans.indexOf(span), offset);
+          offset = 0;
+        }
+        if (span.len > left) this.split(span, span.leaf.spans.indexOf(span), left);
+        const n = span.len;
+        this.kill(span);
+        this.log(0, ctr, n, span.rep, span.ctr, 1);
+        ctr += n;
+        left -= n;
+        leaf = span.leaf;
+        const i = leaf.spans.indexOf(span);
+        if (i + 1 < leaf.spans.length) this.mergeLeft(leaf, i + 1);
+        if (this.mergeLeft(leaf, i)) span = leaf.spans[i - 1]!;
+        if (left === 0) break;
+      }
+      span = tree.next(span)!;
+    }
+    this.emitLocal(index, undefined, count);
+  }
+
+  private emitLocal(index: number, inserted: C | undefined, deleted: number): void {
+    if (!this.listened) return;
+    const ops: DeltaOp<C>[] = index > 0 ? [{ retain: index }] : [];
+    ops.push(inserted !== undefined ? { insert: this.cut(inserted, 0, this.measure(inserted)) } : { delete: deleted });
+    this.emit(change(ops, 'local'));
+  }
+
+  /** Marks a visible span deleted. */
+  private kill(span: Span<C>): void {
+    span.deleted = true;
+    span.content = undefined;
+    this.tree.grow(span.leaf, -span.len, 0);
+  }
+
+  /** Appends deletions to `rep`'s log, extending its last entry when they continue it. */
+  private log(rep: number, ctr: number, len: number, targetRep: number, targetCtr: number, direction: number): void {
+    const entries = this.deletions[rep]!;
+    const k = entries.length - STRIDE;
+    if (k >= 0 && entries[k]! + entries[k + 1]! === ctr && entries[k + 2] === targetRep) {
+      const lastLen = entries[k + 1]!;
+      const lastTarget = entries[k + 3]!;
+      const lastDir = entries[k + 4]!;
+      for (const d of lastLen === 1 ? [1, -1] : [lastDir]) {
+        if (targetCtr === lastTarget + lastLen * d && (len === 1 || direction === d)) {
+          entries[k + 1] = lastLen + len;
+          entries[k + 4] = d;
+          return;
+        }
+      }
+    }
+    entries.push(ctr, len, targetRep, targetCtr, len === 1 ? 1 : direction);
+  }
+
+  // ---- Anchors ----------------------------------------------------------------------
+
+  /**
+   * An anchor at `index` (0 ≤ index ≤ length): `before` binds to the item before it,
+   * `after` to the item at it.
+   * @throws {RangeError} when `index` is out of range, or `assoc` is neither.
+   */
+  anchor(index: number, assoc: 'before' | 'after' = 'after'): Anchor {
+    this.checkIndex(index, this.length, 'index');
+    if (assoc !== 'before' && assoc !== 'after') throw new RangeError(`assoc must be 'before' or 'after', got ${String(assoc)}`);
+    if (assoc === 'before' ? index === 0 : index === this.length) {
+      return Object.freeze({ edge: assoc === 'before' ? 'start' : 'end' });
+    }
+    const at = this.tree.findVisible(assoc === 'before' ? index - 1 : index);
+    return Object.freeze({ replica: this.names[at.span.rep]!, counter: at.span.ctr + at.offset, assoc });
+  }
+
+  /**
+   * The index an anchor stands at now, after every edit since it was made, local or
+   * remote; `undefined` when this replica has not yet seen the item it binds to. An
+   * anchor on a deleted item stands where the item was.
+   * @throws {TypeError} when `anchor` is not an anchor.
+   */
+  resolve(anchor: Anchor): number | undefined {
+    if (typeof anchor !== 'object' || anchor === null) throw new TypeError('anchor must be an object made by anchor()');
+    if ('edge' in anchor) {
+      if (anchor.edge === 'start') return 0;
+      if (anchor.edge === 'end') return this.length;
+      throw new TypeError(`anchor.edge must be 'start' or 'end', got ${String(anchor.edge)}`);
+    }
+    const { replica, counter, assoc } = anchor;
+    if (typeof replica !== 'string' || !Number.isSafeInteger(counter) || (assoc !== 'before' && assoc !== 'after')) {
+      throw new TypeError('anchor must be { replica, counter, assoc } or { edge }, as made by anchor()');
+    }
+    const rep = this.numbers.get(replica);
+    if (rep === undefined) return undefined;
+    const span = this.find(rep, counter);
+    if (span === undefined) return undefined;
+    const before = this.tree.visibleBefore(span);
+    if (span.deleted) return before;
+    return before + (counter - span.ctr) + (assoc === 'before' ? 1 : 0);
+  }
+
+  /** @throws {RangeError} unless `index` is an integer in 0 ..= `max`. */
+  protected checkIndex(index: number, max: number, what: string): void {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > max) {
+      throw new RangeError(`${what} must be an integer from 0 to ${max}, got ${String(index)}`);
+    }
+  }
+
+  // ---- Encoding ---------------------------------------------------------------------
+
+  /** @inheritDoc */
+  protected snapshot(since: VersionVector | undefined): SequenceModel<C> {
+    const base = deltaBase(since, this.vv);
+    const whole = base.size === 0;
+    const exact = !whole && base.covers(this.learned);
+    const names = this.names;
+    const floor = names.map((name) => base.get(name));
+    const runs: RunRecord<C>[] = [];
+    let last: { -readonly [K in keyof RunRecord<C>]: RunRecord<C>[K] } | undefined;
+    const deleted: { rep: number; ctr: number; len: number }[] = [];
+    for (let l: Leaf<C> | undefined = this.tree.first; l !== undefined; l = l.next) {
+      for (const s of l.spans) {
+        const low = floor[s.rep]!;
+        if (s.ctr + s.len - 1 <= low) {
+          if (!whole && !exact && s.deleted) deleted.push({ rep: s.rep, ctr: s.ctr, len: s.len });
+          continue;
+        }
+        let ctr = s.ctr;
+        let content = s.content;
+        let leftRep = s.leftRep;
+        let leftCtr = s.leftCtr;
+        if (ctr <= low) {
+          if (!exact && s.deleted) deleted.push({ rep: s.rep, ctr, len: low - ctr + 1 });
+          if (content !== undefined) content = this.cut(content, low - ctr + 1, s.len);
+          leftRep = s.rep;
+          leftCtr = low;
+          ctr = low + 1;
+        }
+        const len = s.ctr + s.len - ctr;
+        const replica = names[s.rep]!;
+        if (
+          last !== undefined &&
+          last.replica === replica &&
+          last.counter + last.length === ctr &&
+          leftRep === s.rep &&
+          leftCtr === ctr - 1 &&
+          last.deleted === s.deleted &&
+          sameId(last.right, names, s.rightRep, s.rightCtr)
+        ) {
+          last.length += len;
+          if (content !== undefined) last.content = this.join(last.content!, content);
+          continue;
+        }
+        last = {
+          replica,
+          counter: ctr,
+          length: len,
+          left: leftRep === NONE ? undefined : { replica: names[leftRep]!, counter: leftCtr },
+          right: s.rightRep === NONE ? undefined : { replica: names[s.rightRep]!, counter: s.rightCtr },
+          deleted: s.deleted,
+          content: content === undefined ? undefined : this.cut(content, 0, len),
+        };
+        runs.push(last);
+      }
+    }
+    // Content is copied out of the tree, so joining into a record never reaches a span.
+    return {
+      version: this.vv.clone(),
+      base,
+      exact,
+      runs,
+      deletions: exact ? this.deletionsAbove(floor) : [],
+      deleted: exact ? [] : this.ranges(deleted),
+    };
+  }
+
+  private deletionsAbove(floor: readonly number[]): DeletionRecord[] {
+    const out: DeletionRecord[] = [];
+    const order = this.names.map((_, i) => i).sort((a, b) => (this.names[a]! < this.names[b]! ? -1 : 1));
+    for (const rep of order) {
+      const entries = this.deletions[rep]!;
+      const low = floor[rep]!;
+      for (let k = 0; k < entries.length; k += STRIDE) {
+        let ctr = entries[k]!;
+        let len = entries[k + 1]!;
+        if (ctr + len - 1 <= low) continue;
+        const direction = entries[k + 4]! as 1 | -1;
+        let target = entries[k + 3]!;
+        if (ctr <= low) {
+          target += (low + 1 - ctr) * direction;
+          len -= low + 1 - ctr;
+          ctr = low + 1;
+        }
+        out.push({
+          replica: this.names[rep]!,
+          counter: ctr,
+          length: len,
+          target: { replica: this.names[entries[k + 2]!]!, counter: target },
+          direction: len === 1 ? 1 : direction,
+        });
+      }
+    }
+    return out;
+  }
+
+  private ranges(items: { rep: number; ctr: number; len: number }[]): RangeRecord[] {
+    const names = this.names;
+    items.sort((a, b) => (a.rep === b.rep ? a.ctr - b.ctr : names[a.rep]! < names[b.rep]! ? -1 : 1));
+    const out: { replica: string; counter: number; length: number }[] = [];
+    for (const { rep, ctr, len } of items) {
+      const last = out[out.length - 1];
+      if (last !== undefined && last.replica === names[rep] && last.counter + last.length === ctr) last.length += len;
+      else out.push({ replica: names[rep]!, counter: ctr, length: len });
+    }
+    return out;
+  }
+
+  // ---- Merging ----------------------------------------------------------------------
+
+  /** @inheritDoc */
+  protected claims(model: SequenceModel<C>): number {
+    return model.version.get(this.replica);
+  }
+
+  /** @inheritDoc */
+  protected merge(model: SequenceModel<C>): SequenceChange<C> | undefined {
+    if (this.vv.covers(model.version)) return undefined;
+    const load = this.tree.size === 0 && this.vv.size === 0 && model.base.size === 0;
+    const plan = this.plan(model, load);
+    const before = this.listened ? this.vv.clone() : undefined;
+    const touched: Killed[] = [];
+    this.tree.invalidate();
+    if (load) this.build(plan.fresh);
+    else for (const run of plan.order) this.integrate(run);
+    for (const d of plan.deletions) {
+      this.log(d.rep, d.ctr, d.len, d.targetRep, d.targetCtr, d.direction);
+      this.deleteRange(d.targetRep, d.direction > 0 ? d.targetCtr : d.targetCtr - d.len + 1, d.len, touched);
+    }
+    for (const d of plan.deleted) this.deleteRange(d.rep, d.ctr, d.len, touched);
+    this.vv.merge(model.version);
+    if (!model.exact) this.learned.merge(model.version);
+    if (before === undefined) return undefined;
+    return change(this.describe(before, plan.order, touched), 'remote');
+  }
+
+  /**
+   * Checks an update against this replica and works out what to do, before anything
+   * changes: the runs it lacks in an order where every run comes after its origins, and
+   * the deletions it lacks.
+   * @throws {DecodeError} when the update names items that exist nowhere, contradicts
+   *   itself, or would split a character.
+   */
+  private plan(
+    model: SequenceModel<C>,
+    load: boolean,
+  ): {
+    fresh: Fresh<C>[];
+    order: Fresh<C>[];
+    deletions: { rep: number; ctr: number; len: number; targetRep: number; targetCtr: number; direction: number }[];
+    deleted: { rep: number; ctr: number; len: number }[];
+  } {
+    const vv = this.vv;
+    // Local numbers for replicas this replica has not met yet, handed out for real only
+    // once the update is accepted.
+    const extra = new Map<string, number>();
+    const numberOf = (replica: string): number => {
+      const n = this.numbers.get(replica);
+      if (n !== undefined) return n;
+      let e = extra.get(replica);
+      if (e === undefined) {
+        e = this.names.length + extra.size;
+        extra.set(replica, e);
+      }
+      return e;
+    };
+    const fresh: Fresh<C>[] = [];
+    const byRep = new Map<number, Fresh<C>[]>();
+    for (const r of model.runs) {
+      const seen = vv.get(r.replica);
+      if (r.counter + r.length - 1 <= seen) continue;
+      const rep = numberOf(r.replica);
+      let { counter: ctr, length: len, content } = r;
+      let leftRep = r.left === undefined ? NONE : numberOf(r.left.replica);
+      let leftCtr = r.left === undefined ? 0 : r.left.counter;
+      if (ctr <= seen) {
+        if (content !== undefined) content = this.cut(content, seen - ctr + 1, len);
+        len -= seen - ctr + 1;
+        leftRep = rep;
+        leftCtr = seen;
+        ctr = seen + 1;
+      }
+      const run: Fresh<C> = {
+        rep,
+        ctr,
+        len,
+        leftRep,
+        leftCtr,
+        rightRep: r.right === undefined ? NONE : numberOf(r.right.replica),
+        rightCtr: r.right === undefined ? 0 : r.right.counter,
+        deleted: r.deleted,
+        content,
+        mark: 0,
+        seq: fresh.length,
+      };
+      fresh.push(run);
+      let list = byRep.get(rep);
+      if (list === undefined) byRep.set(rep, (list = []));
+      list.push(run);
+    }
+    for (const list of byRep.values()) list.sort((a, b) => a.ctr - b.ctr);
+    const freshAt = (rep: number, ctr: number): Fresh<C> | undefined => {
+      const list = byRep.get(rep);
+      if (list === undefined) return undefined;
+      const run = list[byCounter(list, ctr)];
+      return run !== undefined && ctr < run.ctr + run.len ? run : undefined;
+    };
+    const known = (rep: number, ctr: number): Span<C> | undefined => (rep < this.names.length ? this.find(rep, ctr) : undefined);
+    const itemName = (rep: number, ctr: number): string =>
+      `(${rep < this.names.length ? this.names[rep]! : [...extra].find(([, n]) => n === rep)![0]}, ${ctr})`;
+
+    // Every origin exists here or in the update; an origin here that is visible must not
+    // sit inside a character.
+    const dependency = (rep: number, ctr: number, side: 'left' | 'right'): Fresh<C> | undefined => {
+      if (rep === NONE) return undefined;
+      const span = known(rep, ctr);
+      if (span !== undefined) {
+        const offset = ctr - span.ctr;
+        if (!span.deleted && (side === 'left' ? offset + 1 < span.len && this.splits(span.content!, offset + 1) : offset > 0 && this.splits(span.content!, offset))) {
+          throw new DecodeError('invalid-value', `an insertion next to item ${itemName(rep, ctr)} would split a character`);
+        }
+        return undefined;
+      }
+      const run = freshAt(rep, ctr);
+      if (run === undefined) throw new DecodeError('invalid-value', `origin ${itemName(rep, ctr)} is not an inserted item here or in the update`);
+      return run;
+    };
+
+    // Depth-first, so that each run follows its origins; a cycle is refused.
+    const order: Fresh<C>[] = [];
+    const stack: Fresh<C>[] = [];
+    for (const root of fresh) {
+      if (root.mark !== 0) continue;
+      stack.push(root);
+      while (stack.length > 0) {
+        const run = stack[stack.length - 1]!;
+        if (run.mark === 0) {
+          run.mark = 1;
+          for (const dep of [dependency(run.leftRep, run.leftCtr, 'left'), dependency(run.rightRep, run.rightCtr, 'right')]) {
+            if (dep === undefined || dep.mark === 2) continue;
+            if (dep.mark === 1) throw new DecodeError('invalid-value', `runs ${itemName(run.rep, run.ctr)} and ${itemName(dep.rep, dep.ctr)} are each other's origins`);
+            stack.push(dep);
+          }
+        } else {
+          stack.pop();
+          if (run.mark === 1) {
+            run.mark = 2;
+            order.push(run);
+          }
+        }
+      }
+    }
+
+    const checkTargets = (rep: number, first: number, len: number): void => {
+      for (let ctr = first; ctr < first + len; ) {
+        const span = known(rep, ctr);
+        if (span !== undefined) {
+          const offset = ctr - span.ctr;
+          const end = Math.min(span.len, offset + first + len - ctr);
+          if (!span.deleted && ((offset > 0 && this.splits(span.content!, offset)) || (end < span.len && this.splits(span.content!, end)))) {
+            throw new DecodeError('invalid-value', `deleting items of ${itemName(rep, ctr)} would split a character`);
+          }
+          ctr = span.ctr + span.len;
+          continue;
+        }
+        const run = freshAt(rep, ctr);
+        if (run === undefined) throw new DecodeError('invalid-value', `deleted item ${itemName(rep, ctr)} is not an inserted item here or in the update`);
+        ctr = run.ctr + run.len;
+      }
+    };
+    if (load) {
+      // Loading a whole state skips integration and takes the update's order as the
+      // document's; check at least that each run lies between its origins.
+      for (const run of fresh) {
+        const left = run.leftRep === NONE ? undefined : freshAt(run.leftRep, run.leftCtr);
+        const right = run.rightRep === NONE ? undefined : freshAt(run.rightRep, run.rightCtr);
+        if ((left !== undefined && left.seq >= run.seq) || (right !== undefined && right.seq <= run.seq)) {
+          throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} does not lie between its origins`);
+        }
+      }
+    }
+    const deletions = [];
+    for (const d of model.deletions) {
+      const seen = vv.get(d.replica);
+      if (d.counter + d.length - 1 <= seen) continue;
+      let { counter: ctr, length: len } = d;
+      let targetCtr = d.target.counter;
+      if (ctr <= seen) {
+        targetCtr += (seen + 1 - ctr) * d.direction;
+        len -= seen + 1 - ctr;
+        ctr = seen + 1;
+      }
+      const targetRep = numberOf(d.target.replica);
+      checkTargets(targetRep, d.direction > 0 ? targetCtr : targetCtr - len + 1, len);
+      deletions.push({ rep: numberOf(d.replica), ctr, len, targetRep, targetCtr, direction: d.direction });
+    }
+    const deleted = [];
+    for (const d of model.deleted) {
+      const rep = numberOf(d.replica);
+      checkTargets(rep, d.counter, d.length);
+      deleted.push({ rep, ctr: d.counter, len: d.length });
+    }
+    // Accepted: the new replicas get their numbers.
+    for (const [replica] of extra) this.number(replica);
+    return { fresh, order, deletions, deleted };
+  }
+
+  /** Loads a whole state into this empty replica; its runs come in document order. */
+  private build(runs: readonly Fresh<C>[]): void {
+    const tree = this.tree;
+    const byRep: Span<C>[][] = this.names.map(() => []);
+    for (const run of runs) {
+      const span = this.spanOf(run, tree.last);
+      tree.insertAt(tree.last, tree.last.spans.length, span);
+      byRep[run.rep]!.push(span);
+    }
+    for (const spans of byRep) {
+      spans.sort((a, b) => a.ctr - b.ctr);
+      for (const span of spans) this.addRun(span);
+    }
+  }
+
+  private spanOf(run: Fresh<C>, leaf: Leaf<C>): Span<C> {
+    return {
+      rep: run.rep,
+      ctr: run.ctr,
+      len: run.len,
+      leftRep: run.leftRep,
+      leftCtr: run.leftCtr,
+      rightRep: run.rightRep,
+      rightCtr: run.rightCtr,
+      deleted: run.deleted,
+      content: run.content,
+      leaf,
+    };
+  }
+
+  /**
+   * Puts a run where FugueMax orders it among the items between its origins (the
+   * YjsMod integration, proved equal to FugueMax by Weidner, Gentle and Kleppmann).
+   */
+  private integrate(run: Fresh<C>): void {
+    const tree = this.tree;
+    let prev: Span<C> | undefined;
+    if (run.leftRep !== NONE) {
+      prev = this.find(run.leftRep, run.leftCtr)!;
+      const offset = run.leftCtr - prev.ctr;
+      if (offset < prev.len - 1) this.split(prev, prev.leaf.spans.indexOf(prev), offset + 1);
+    }
+    let right: Span<C> | undefined;
+    if (run.rightRep !== NONE) {
+      right = this.find(run.rightRep, run.rightCtr)!;
+      const offset = run.rightCtr - right.ctr;
+      if (offset > 0) right = this.split(right, right.leaf.spans.indexOf(right), offset);
+    }
+    let cur = prev === undefined ? tree.firstSpan() : tree.next(prev);
+    let dest = cur;
+    let scanning = false;
+    let leftPos = Number.NaN;
+    let rightPos = Number.NaN;
+    while (cur !== right && cur !== undefined) {
+      if (!scanning) dest = cur;
+      let order: number;
+      if (cur.leftRep === run.leftRep && cur.leftCtr === run.leftCtr) order = 0;
+      else {
+        if (Number.isNaN(leftPos)) leftPos = run.leftRep === NONE ? -1 : this.position(run.leftRep, run.leftCtr);
+        order = (cur.leftRep === NONE ? -1 : this.position(cur.leftRep, cur.leftCtr)) - leftPos;
+      }
+      if (order < 0) break;
+      if (order === 0) {
+        let rightOrder: number;
+        if (cur.rightRep === run.rightRep && cur.rightCtr === run.rightCtr) rightOrder = 0;
+        else {
+          if (Number.isNaN(rightPos)) rightPos = run.rightRep === NONE ? tree.size : this.position(run.rightRep, run.rightCtr);
+          rightOrder = (cur.rightRep === NONE ? tree.size : this.position(cur.rightRep, cur.rightCtr)) - rightPos;
+        }
+        if (rightOrder < 0) scanning = true;
+        else if (rightOrder === 0) {
+          if (this.names[run.rep]! < this.names[cur.rep]!) break;
+          scanning = false;
+        } else scanning = false;
+      }
+      cur = tree.next(cur);
+    }
+    if (!scanning) dest = cur;
+    const span = this.spanOf(run, tree.last);
+    tree.insertBefore(dest, span);
+    this.addRun(span);
+    const leaf = span.leaf;
+    const i = leaf.spans.indexOf(span);
+    if (i + 1 < leaf.spans.length) this.mergeLeft(leaf, i + 1);
+    this.mergeLeft(leaf, i);
+  }
+
+  /** Deletes items `first .. first + len − 1` of `rep`, noting those that were visible. */
+  private deleteRange(rep: number, first: number, len: number, touched: Killed[]): void {
+    const end = first + len;
+    let ctr = first;
+    while (ctr < end) {
+      let span = this.find(rep, ctr)!;
+      if (span.deleted) {
+        ctr = span.ctr + span.len;
+        continue;
+      }
+      if (span.ctr < ctr) span = this.split(span, span.leaf.spans.indexOf(span), ctr - span.ctr);
+      if (span.ctr + span.len > end) this.split(span, span.leaf.spans.indexOf(span), end - span.ctr);
+      touched.push({ rep, ctr: span.ctr, len: span.len });
+      ctr = span.ctr + span.len;
+      this.kill(span);
+      const leaf = span.leaf;
+      const i = leaf.spans.indexOf(span);
+      if (i + 1 < leaf.spans.length) this.mergeLeft(leaf, i + 1);
+      this.mergeLeft(leaf, i);
+    }
+  }
+
+  /**
+   * The visible effect of a merge as a Quill Delta against the content before it: the
+   * runs it inserted that are visible, and the items it deleted that were visible
+   * before, in document order.
+   */
+  private describe(before: VersionVector, inserted: readonly Fresh<C>[], killed: readonly Killed[]): DeltaOp<C>[] {
+    const tree = this.tree;
+    const segments: { pos: number; at: number; content: C | undefined; len: number }[] = [];
+    for (const run of inserted) {
+      for (let ctr = run.ctr; ctr < run.ctr + run.len; ) {
+        const span = this.find(run.rep, ctr)!;
+        const offset = ctr - span.ctr;
+        const len = Math.min(span.len - offset, run.ctr + run.len - ctr);
+        if (!span.deleted) {
+          segments.push({
+            pos: tree.position(span) + offset,
+            at: tree.visibleBefore(span) + offset,
+            content: this.cut(span.content!, offset, offset + len),
+            len,
+          });
+        }
+        ctr += len;
+      }
+    }
+    for (const k of killed) {
+      const old = Math.min(k.len, before.get(this.names[k.rep]!) - k.ctr + 1);
+      if (old <= 0) continue;
+      const span = this.find(k.rep, k.ctr)!;
+      segments.push({ pos: tree.position(span) + (k.ctr - span.ctr), at: tree.visibleBefore(span), content: undefined, len: old });
+    }
+    segments.sort((a, b) => a.pos - b.pos);
+    const ops: DeltaOp<C>[] = [];
+    let cursor = 0;
+    for (const seg of segments) {
+      if (seg.at > cursor) {
+        ops.push({ retain: seg.at - cursor });
+        cursor = seg.at;
+      }
+      const last = ops[ops.length - 1];
+      if (seg.content === undefined) {
+        if (last !== undefined && 'delete' in last) ops[ops.length - 1] = { delete: last.delete + seg.len };
+        else ops.push({ delete: seg.len });
+        continue;
+      }
+      cursor += seg.len;
+      // Quill's normal form puts an insertion before a deletion at the same place.
+      const removed = last !== undefined && 'delete' in last ? ops.pop() : undefined;
+      const prior = ops[ops.length - 1];
+      if (prior !== undefined && 'insert' in prior) ops[ops.length - 1] = { insert: this.join(prior.insert, seg.content) };
+      else ops.push({ insert: seg.content });
+      if (removed !== undefined) ops.push(removed);
+    }
+    return ops;
+  }
+}
+
+function sameId(id: ItemId | undefined, names: readonly string[], rep: number, ctr: number): boolean {
+  if (id === undefined) return rep === NONE;
+  return rep !== NONE && id.replica === names[rep] && id.counter === ctr;
+}
