@@ -38,11 +38,21 @@ export interface OTType<Snapshot, Op> {
    * @throws when either op is malformed.
    */
   compose(a: Op, b: Op): Op;
-  /** The op undoing `op`, for types whose ops carry what they remove. */
-  invert?(op: Op): Op;
-  /** The op undoing `op`, which was applied to `before`; preferred over `invert`. */
+  /**
+   * The op undoing `op`, which was applied to `before`. ottypes types take `op` alone
+   * (and throw when it lacks what it removed); Tandem's `textType` and `richTextType` use
+   * `before` to restore deleted text and replaced attributes. The control algorithm
+   * always passes `before`.
+   */
+  invert?(op: Op, before?: Snapshot): Op;
+  /** The op undoing `op`, which was applied to `before`; used in preference to `invert`. */
   invertWithDoc?(op: Op, before: Snapshot): Op;
-  /** The canonical form of `op`; may throw for a malformed op. */
+  /**
+   * The canonical form of `op`. The server calls it on every op it receives and rejects
+   * the op as `invalid-op` when it throws, so a type that validates here (Tandem's do;
+   * ot-text-unicode does not) gets malformed ops named as such rather than as ops that
+   * do not fit.
+   */
   normalize?(op: Op): Op;
   /**
    * Tandem extension, not part of ottypes: an op turning `from` into `to`. With it, a
@@ -58,13 +68,13 @@ export function isInvertible<S, O>(type: OTType<S, O>): boolean {
 }
 
 /**
- * The op undoing `op`, which was applied to `before`: `invertWithDoc` when the type has it
- * (rich text needs the document to restore attributes), else `invert`.
+ * The op undoing `op`, which was applied to `before`: `invertWithDoc` when the type has it,
+ * else `invert(op, before)` (rich text needs the document to restore attributes).
  * @throws {TypeError} when the type has neither; whatever the type throws for an op it
  *   cannot invert.
  */
 export function invertAt<S, O>(type: OTType<S, O>, op: O, before: S): O {
   if (typeof type.invertWithDoc === 'function') return type.invertWithDoc(op, before);
-  if (typeof type.invert === 'function') return type.invert(op);
+  if (typeof type.invert === 'function') return type.invert(op, before);
   throw new TypeError(`OT type ${type.name} cannot invert ops: it has neither invertWithDoc nor invert`);
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runs } from '../../helpers/property.js';
-import { plainText, richText, type Adapter } from './doubles.js';
+import { adapters, type Adapter } from './doubles.js';
 import { Network } from './network.js';
 
 type Action =
@@ -123,7 +123,7 @@ function counts(text: string): Map<string, number> {
   return out;
 }
 
-describe.each([plainText, richText] as Adapter<unknown, unknown>[])('control convergence: $name', (adapter) => {
+describe.each(adapters)('control convergence: $name', (adapter) => {
   it('every client equals the server at quiescence, and no op is applied twice', () => {
     fc.assert(
       fc.property(scenario(editKinds), (run) => {

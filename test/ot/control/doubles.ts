@@ -3,11 +3,13 @@
  * adapter so every test runs over plain text and rich text alike.
  *
  * - `plainText`: ot-text-unicode's type; `invertWithDoc` written here (its typings omit it).
- * - `richText`: quill-delta as an ottypes type (the `rich-text` package is not installed).
+ * - `quillText`: quill-delta as an ottypes type (the `rich-text` package is not installed).
+ * - `tandemText`, `tandemRichText`: Tandem's own `textType` and `richTextType`.
  */
 import Delta from 'quill-delta';
 import { type as textUnicode, type TextOp } from 'ot-text-unicode';
 import type { OTType } from '../../../src/ot/control/index.js';
+import { richTextType, textType, type Component, type RichTextDocument, type RichTextOp, type TextOp as DeltaTextOp } from '../../../src/ot/index.js';
 
 /** What a test needs beyond the type: building ops and reading the text back. */
 export interface Adapter<S, O> {
@@ -47,14 +49,27 @@ function invertText(op: TextOp, doc: string): TextOp {
   return textUnicode.normalize(out);
 }
 
+/**
+ * ot-text-unicode, made strict where it is lenient: its `apply` drops a delete that runs
+ * past the end, and its `normalize` turns a malformed op into a no-op.
+ */
 export const plainTextType: OTType<string, TextOp> = {
   name: 'text-unicode',
   uri: textUnicode.uri,
-  create: (initial?: unknown) => textUnicode.create(typeof initial === 'string' ? initial : ''),
-  apply: (doc, op) => textUnicode.apply(doc, op),
+  create: () => textUnicode.create(),
+  apply: (doc, op) => {
+    textUnicode.checkOp(op);
+    let span = 0;
+    for (const c of op) span += typeof c === 'number' ? c : typeof c === 'string' ? 0 : typeof c.d === 'number' ? c.d : [...c.d].length;
+    if (span > [...doc].length) throw new Error(`text-unicode: op spans ${span}, document has ${[...doc].length}`);
+    return textUnicode.apply(doc, op);
+  },
   transform: (op, other, side) => textUnicode.transform(op, other, side),
   compose: (a, b) => textUnicode.compose(a, b),
-  normalize: (op) => textUnicode.normalize(op),
+  normalize: (op) => {
+    textUnicode.checkOp(op);
+    return textUnicode.normalize(op);
+  },
   invertWithDoc: invertText,
 };
 
@@ -85,7 +100,7 @@ function delta(value: unknown): Delta {
   throw new Error('rich text: an op is a Delta or an array of components');
 }
 
-export const richTextType: OTType<Delta, Delta> = {
+export const quillType: OTType<Delta, Delta> = {
   name: 'rich-text (quill-delta double)',
   create: (initial?: unknown) => (initial === undefined ? new Delta() : delta(initial)),
   apply: (doc, op) => {
@@ -98,9 +113,9 @@ export const richTextType: OTType<Delta, Delta> = {
   normalize: (op) => delta(op),
 };
 
-export const richText: Adapter<Delta, Delta> = {
+export const quillText: Adapter<Delta, Delta> = {
   name: 'rich text (quill-delta double)',
-  type: richTextType,
+  type: quillType,
   insert: (position, text) => new Delta().retain(position).insert(text),
   remove: (position, length) => new Delta().retain(position).delete(length),
   format: (position, length, bold) => new Delta().retain(position).retain(length, { bold }),
@@ -129,3 +144,35 @@ export function textDiff(from: string, to: string): TextOp {
   if (added.length > 0) op.push(added);
   return textUnicode.normalize(op);
 }
+
+function retain(n: number): { retain: number }[] {
+  return n > 0 ? [{ retain: n }] : [];
+}
+
+function insertsOf(op: readonly Component[]): string[] {
+  return op.flatMap((c) => ('insert' in c ? [c.insert] : []));
+}
+
+export const tandemText: Adapter<string, DeltaTextOp> = {
+  name: 'plain text (Tandem textType)',
+  type: textType,
+  insert: (position, text) => [...retain(position), { insert: text }],
+  remove: (position, length) => [...retain(position), { delete: length }],
+  text: (doc) => doc,
+  value: (doc) => doc,
+  inserted: insertsOf,
+};
+
+export const tandemRichText: Adapter<RichTextDocument, RichTextOp> = {
+  name: 'rich text (Tandem richTextType)',
+  type: richTextType,
+  insert: (position, text) => [...retain(position), { insert: text }],
+  remove: (position, length) => [...retain(position), { delete: length }],
+  format: (position, length, bold) => [...retain(position), { retain: length, attributes: { bold } }],
+  text: (doc) => doc.map((c) => c.insert).join(''),
+  value: (doc) => doc,
+  inserted: insertsOf,
+};
+
+/** Every adapter, for tests that run over all of them. */
+export const adapters = [plainText, quillText, tandemText, tandemRichText] as readonly Adapter<unknown, unknown>[];

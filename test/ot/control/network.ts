@@ -82,7 +82,9 @@ export class Network<S, O> {
    * connection that delivers late, would.
    */
   replay(pick: number): void {
-    if (this.sent.length > 0) this.toServer(this.sent[pick % this.sent.length]!);
+    // Mostly recent copies: those are the ones the server may not have processed yet.
+    const n = this.sent.length;
+    if (n > 0) this.toServer(this.sent[pick % 2 === 0 ? n - 1 - ((pick >> 1) % Math.min(n, 4)) : (pick >> 1) % n]!);
   }
 
   /** The non-empty queues, as [client, direction]. */
