@@ -102,7 +102,7 @@ describe('validate and apply refuse malformed ops with the rule they break', () 
     expect(ruleOf(() => text.transformPosition(-1, [], 'left'))).toBe('bad-argument');
     expect(ruleOf(() => text.transformPosition(1.5, [], 'left'))).toBe('bad-argument');
     expect(ruleOf(() => text.apply(3 as never, []))).toBe('bad-argument');
-    expect(ruleOf(() => richText.apply([{ retain: 3 }], [{ retain: 1 }]))).toBe('bad-argument');
+    expect(ruleOf(() => richText.apply([{ retain: 3 }] as never, [{ retain: 1 }]))).toBe('bad-argument');
     expect(ruleOf(() => richText.validateDocument([{ insert: 'a' }, { insert: 'b' }]))).toBe('bad-argument');
     expect(ruleOf(() => richText.validateDocument([{ insert: 'a', attributes: {} }]))).toBe('bad-argument');
   });
