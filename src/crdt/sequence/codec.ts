@@ -35,10 +35,71 @@ export interface ContentCodec<C> {
   fromJSON(json: unknown, path: string, limits: DecodeLimits): C;
 }
 
+// A record's code byte: bits 0-1 the left origin, bits 2-3 the right origin, bits 4-5
+// its visibility (FORMAT.md section 4.11).
+/** No origin: the start of the document (left) or its end (right). */
 const ORIGIN_NONE = 0;
-/** Left origin: the previous run's last item; right origin: the next run's first item. */
-const ORIGIN_NEIGHBOUR = 1;
-const ORIGIN_EXPLICIT = 2;
+/** An item of the record's own replica, as a counter difference. */
+const ORIGIN_OWN = 1;
+/** An item of another replica: a replica ref and a counter. */
+const ORIGIN_OTHER = 2;
+/** Right origin only: the item after the left origin in the same replica's counters. */
+const ORIGIN_FOLLOWS = 3;
+const VISIBILITY_VISIBLE = 0;
+const VISIBILITY_DELETED = 1;
+const VISIBILITY_MIXED = 2;
+const VISIBILITY_UNUSED = 3;
+
+function sameId(a: ItemId | undefined, b: ItemId | undefined): boolean {
+  return a === undefined ? b === undefined : b !== undefined && a.replica === b.replica && a.counter === b.counter;
+}
+
+function followsLeft(left: ItemId | undefined, right: ItemId): boolean {
+  return left !== undefined && left.replica === right.replica && left.counter + 1 === right.counter;
+}
+
+/** Consecutive runs of one replica that continue each other, written as one record. */
+interface Chain<C> {
+  readonly first: RunRecord<C>;
+  readonly parts: RunRecord<C>[];
+  length: number;
+}
+
+/** Groups runs (sorted by replica, then counter) into records. */
+function chain<C>(runs: readonly RunRecord<C>[]): Chain<C>[] {
+  const out: Chain<C>[] = [];
+  let last: Chain<C> | undefined;
+  for (const run of runs) {
+    const prev = last?.parts[last.parts.length - 1];
+    if (
+      last !== undefined &&
+      prev !== undefined &&
+      prev.replica === run.replica &&
+      prev.counter + prev.length === run.counter &&
+      sameItem(run.left, run.replica, run.counter - 1) &&
+      sameId(prev.right, run.right)
+    ) {
+      if (prev.deleted === run.deleted) {
+        throw new DecodeError('non-canonical', `run (${run.replica}, ${run.counter}) continues the previous one in the same state and is listed as part of it`);
+      }
+      last.parts.push(run);
+      last.length += run.length;
+      continue;
+    }
+    last = { first: run, parts: [run], length: run.length };
+    out.push(last);
+  }
+  return out;
+}
+
+function recordCode<C>(rec: Chain<C>): number {
+  const { replica, left, right } = rec.first;
+  const leftCode = left === undefined ? ORIGIN_NONE : left.replica === replica ? ORIGIN_OWN : ORIGIN_OTHER;
+  const rightCode =
+    right === undefined ? ORIGIN_NONE : followsLeft(left, right) ? ORIGIN_FOLLOWS : right.replica === replica ? ORIGIN_OWN : ORIGIN_OTHER;
+  const visibility = rec.parts.length > 1 ? VISIBILITY_MIXED : rec.first.deleted ? VISIBILITY_DELETED : VISIBILITY_VISIBLE;
+  return leftCode | (rightCode << 2) | (visibility << 4);
+}
 
 function sameItem(a: ItemId | undefined, replica: string, counter: number): boolean {
   return a !== undefined && a.replica === replica && a.counter === counter;
@@ -151,62 +212,44 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
       writeVersion(w, table, model.base);
       w.u8(model.exact ? 1 : 0);
 
-      const runs = model.runs;
-      w.uint(runs.length);
-      writeReplicas(w, table, runs.map((run) => run.replica));
-      for (const run of runs) w.uint(run.length);
+      const records = chain(model.runs);
+      w.uint(records.length);
+      writeReplicas(w, table, records.map((rec) => rec.first.replica));
+      for (const rec of records) w.uint(rec.length);
       const counters = new CounterColumn(model.base);
-      for (const run of runs) {
-        w.sint(run.counter - counters.expected(run.replica));
-        counters.ended(run.replica, run.counter + run.length);
+      for (const rec of records) {
+        w.uint(rec.first.counter - counters.expected(rec.first.replica));
+        counters.ended(rec.first.replica, rec.first.counter + rec.length);
       }
-      // Visibility: alternating counts of visible and deleted runs, starting with visible.
-      let i = 0;
-      while (i < runs.length) {
-        let j = i;
-        while (j < runs.length && !runs[j]!.deleted) j++;
-        w.uint(j - i);
-        if (j === runs.length) break;
-        let k = j;
-        while (k < runs.length && runs[k]!.deleted) k++;
-        w.uint(k - j);
-        i = k;
-      }
-      const codes: number[] = runs.map((run, k) => {
-        const prev = runs[k - 1];
-        const next = runs[k + 1];
-        const left =
-          run.left === undefined
-            ? ORIGIN_NONE
-            : prev !== undefined && sameItem(run.left, prev.replica, prev.counter + prev.length - 1)
-              ? ORIGIN_NEIGHBOUR
-              : ORIGIN_EXPLICIT;
-        const right =
-          run.right === undefined
-            ? ORIGIN_NONE
-            : next !== undefined && sameItem(run.right, next.replica, next.counter)
-              ? ORIGIN_NEIGHBOUR
-              : ORIGIN_EXPLICIT;
-        return left + 3 * right;
-      });
-      for (let k = 0; k < codes.length; k += 2) w.u8(codes[k]! + 9 * (codes[k + 1] ?? 0));
-      for (let k = 0; k < runs.length; k++) {
-        const run = runs[k]!;
-        if (codes[k]! % 3 === ORIGIN_EXPLICIT) {
-          table.ref(w, run.left!.replica);
-          w.sint(run.counter - run.left!.counter);
+      for (const rec of records) w.u8(recordCode(rec));
+      for (const rec of records) {
+        const { replica, counter, left } = rec.first;
+        if (left === undefined) continue;
+        if (left.replica === replica) w.sint(counter - left.counter);
+        else {
+          table.ref(w, left.replica);
+          w.uint(left.counter);
         }
       }
-      for (let k = 0; k < runs.length; k++) {
-        const run = runs[k]!;
-        if (Math.floor(codes[k]! / 3) === ORIGIN_EXPLICIT) {
-          table.ref(w, run.right!.replica);
-          w.sint(run.right!.counter - (run.counter + run.length));
+      for (const rec of records) {
+        const { replica, counter, left, right } = rec.first;
+        if (right === undefined || followsLeft(left, right)) continue;
+        if (right.replica === replica) w.sint(right.counter - counter);
+        else {
+          table.ref(w, right.replica);
+          w.uint(right.counter);
         }
+      }
+      for (const rec of records) {
+        if (rec.parts.length === 1) continue;
+        w.uint(rec.parts.length);
+        if (!rec.parts[0]!.deleted) w.uint(rec.parts[0]!.length);
+        else w.uint(0);
+        for (let k = rec.parts[0]!.deleted ? 0 : 1; k < rec.parts.length - 1; k++) w.uint(rec.parts[k]!.length);
       }
       items.write(
         w,
-        runs.filter((run) => !run.deleted).map((run) => run.content!),
+        model.runs.filter((run) => !run.deleted).map((run) => run.content!),
       );
 
       if (model.exact) {
@@ -248,96 +291,130 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
       const exact = flag === 1;
       if (exact && base.size === 0) throw r.error('non-canonical', 'a whole state lists deletions by item');
 
-      const n = r.count(3);
+      const n = r.count(4);
       const replicas = readReplicas(r, table, n);
       const lengths: number[] = new Array(n);
       for (let k = 0; k < n; k++) {
-        const len = r.uint();
-        if (len === 0) throw r.error('invalid-value', 'a run holds at least one item');
-        lengths[k] = len;
+        lengths[k] = r.uint();
+        if (lengths[k] === 0) throw r.error('invalid-value', 'a run holds at least one item');
       }
       const counters = new CounterColumn(base);
       const starts: number[] = new Array(n);
       for (let k = 0; k < n; k++) {
         const replica = replicas[k]!;
-        const start = counters.expected(replica) + r.sint();
-        if (start < 1 || start + lengths[k]! - 1 > Number.MAX_SAFE_INTEGER) {
-          throw r.error('invalid-value', `run counters lie from 1 to 2^53 − 1, got ${start}`);
-        }
+        const start = counters.expected(replica) + r.uint();
+        if (start + lengths[k]! - 1 > Number.MAX_SAFE_INTEGER) throw r.error('invalid-value', 'run counters pass 2^53 − 1');
         starts[k] = start;
         counters.ended(replica, start + lengths[k]!);
       }
-      const deleted: boolean[] = new Array(n);
-      let visibleRuns = 0;
-      for (let k = 0, visible = true; k < n; visible = !visible) {
-        const count = r.uint();
-        if (count > n - k) throw r.error('invalid-value', `a visibility count of ${count} does not fit ${n - k} remaining runs`);
-        if (count === 0 && !(visible && k === 0)) throw r.error('non-canonical', 'visibility counts after the first are at least 1');
-        for (let m = 0; m < count; m++) deleted[k++] = !visible;
-        if (visible) visibleRuns += count;
-      }
       const codes: number[] = new Array(n);
-      for (let k = 0; k < n; k += 2) {
-        const byte = r.u8();
-        if (byte >= 81 || (k + 1 === n && byte >= 9)) throw r.error('invalid-value', `origin code byte ${byte} is out of range`);
-        codes[k] = byte % 9;
-        if (k + 1 < n) codes[k + 1] = Math.floor(byte / 9);
+      for (let k = 0; k < n; k++) {
+        const code = r.u8();
+        if (code >> 6 !== 0 || (code >> 4) === VISIBILITY_UNUSED) throw r.error('invalid-value', `run code ${code} is not defined`);
+        codes[k] = code;
       }
       const lefts: (ItemId | undefined)[] = new Array(n);
+      for (let k = 0; k < n; k++) {
+        const c = codes[k]! & 3;
+        if (c === ORIGIN_NONE) continue;
+        if (c === ORIGIN_OWN) {
+          const step = r.sint();
+          lefts[k] = { replica: replicas[k]!, counter: starts[k]! - step };
+        } else if (c === ORIGIN_OTHER) {
+          const replica = table.ref(r);
+          if (replica === replicas[k]) throw r.error('non-canonical', "an origin of the run's own replica is written as such");
+          lefts[k] = { replica, counter: r.uint() };
+        } else throw r.error('invalid-value', 'left origin code 3 is not defined');
+      }
       const rights: (ItemId | undefined)[] = new Array(n);
       for (let k = 0; k < n; k++) {
-        const code = codes[k]! % 3;
-        if (code === ORIGIN_NONE) lefts[k] = undefined;
-        else if (code === ORIGIN_NEIGHBOUR) {
-          if (k === 0) throw r.error('invalid-value', 'the first run has no previous run to take its left origin from');
-          lefts[k] = { replica: replicas[k - 1]!, counter: starts[k - 1]! + lengths[k - 1]! - 1 };
+        const c = (codes[k]! >> 2) & 3;
+        if (c === ORIGIN_NONE) continue;
+        if (c === ORIGIN_FOLLOWS) {
+          const left = lefts[k];
+          if (left === undefined) throw r.error('invalid-value', 'a right origin cannot follow a missing left origin');
+          rights[k] = { replica: left.replica, counter: left.counter + 1 };
+          continue;
         }
-      }
-      for (let k = 0; k < n; k++) {
-        if (codes[k]! % 3 !== ORIGIN_EXPLICIT) continue;
-        const replica = table.ref(r);
-        const counter = starts[k]! - r.sint();
-        if (k > 0 && replica === replicas[k - 1] && counter === starts[k - 1]! + lengths[k - 1]! - 1) {
-          throw r.error('non-canonical', 'a left origin that is the previous run\'s last item is written as such');
-        }
-        lefts[k] = { replica, counter };
-      }
-      for (let k = 0; k < n; k++) {
-        const code = Math.floor(codes[k]! / 3);
-        if (code === ORIGIN_NONE) rights[k] = undefined;
-        else if (code === ORIGIN_NEIGHBOUR) {
-          if (k === n - 1) throw r.error('invalid-value', 'the last run has no next run to take its right origin from');
-          rights[k] = { replica: replicas[k + 1]!, counter: starts[k + 1]! };
-        } else {
+        let right: ItemId;
+        if (c === ORIGIN_OWN) right = { replica: replicas[k]!, counter: starts[k]! + r.sint() };
+        else {
           const replica = table.ref(r);
-          const counter = starts[k]! + lengths[k]! + r.sint();
-          if (k + 1 < n && replica === replicas[k + 1] && counter === starts[k + 1]) {
-            throw r.error('non-canonical', 'a right origin that is the next run\'s first item is written as such');
+          if (replica === replicas[k]) throw r.error('non-canonical', "an origin of the run's own replica is written as such");
+          right = { replica, counter: r.uint() };
+        }
+        if (followsLeft(lefts[k], right)) throw r.error('non-canonical', 'a right origin that follows the left one is written as such');
+        rights[k] = right;
+      }
+      const runs: RunRecord<C>[] = [];
+      const visible: number[] = [];
+      let total = 0;
+      for (let k = 0; k < n; k++) {
+        const replica = replicas[k]!;
+        const start = starts[k]!;
+        const len = lengths[k]!;
+        if (
+          k > 0 &&
+          replicas[k - 1] === replica &&
+          starts[k - 1]! + lengths[k - 1]! === start &&
+          sameItem(lefts[k], replica, start - 1) &&
+          sameId(rights[k - 1], rights[k])
+        ) {
+          throw r.error('non-canonical', `run (${replica}, ${start}) continues the previous run and is written as part of it`);
+        }
+        // The stretches of the run: alternately visible and deleted, from the first one.
+        const visibility = codes[k]! >> 4;
+        let stretches: number[];
+        let startsDeleted: boolean;
+        if (visibility !== VISIBILITY_MIXED) {
+          stretches = [len];
+          startsDeleted = visibility === VISIBILITY_DELETED;
+        } else {
+          const count = r.count(1);
+          if (count < 2) throw r.error('invalid-value', 'a run of mixed visibility has at least two stretches');
+          const first = r.uint();
+          startsDeleted = first === 0;
+          stretches = startsDeleted ? [] : [first];
+          let used = first;
+          const listed = startsDeleted ? count : count - 1;
+          for (let m = 0; m < listed - 1; m++) {
+            const part = r.uint();
+            if (part === 0) throw r.error('invalid-value', 'a stretch holds at least one item');
+            stretches.push(part);
+            used += part;
           }
-          rights[k] = { replica, counter };
+          if (used >= len) throw r.error('invalid-value', `the stretches of run (${replica}, ${start}) pass its length ${len}`);
+          stretches.push(len - used);
+        }
+        let counter = start;
+        let deleted = startsDeleted;
+        for (let m = 0; m < stretches.length; m++) {
+          const length = stretches[m]!;
+          runs.push({
+            replica,
+            counter,
+            length,
+            left: m === 0 ? lefts[k] : { replica, counter: counter - 1 },
+            right: rights[k],
+            deleted,
+            content: undefined,
+          });
+          if (!deleted) {
+            visible.push(runs.length - 1);
+            total += length;
+          }
+          counter += length;
+          deleted = !deleted;
         }
       }
-      let total = 0;
-      for (let k = 0; k < n; k++) if (!deleted[k]) total += lengths[k]!;
       const content = items.read(r, total);
-      const runs: RunRecord<C>[] = new Array(n);
       let at = 0;
-      for (let k = 0; k < n; k++) {
-        let part: C | undefined;
-        if (!deleted[k]) {
-          part = visibleRuns === 1 ? content : items.cut(content, at, at + lengths[k]!);
-          at += lengths[k]!;
-          if (!items.whole(part)) throw r.error('invalid-value', `run (${replicas[k]}, ${starts[k]}) starts or ends inside a character`);
-        }
-        runs[k] = {
-          replica: replicas[k]!,
-          counter: starts[k]!,
-          length: lengths[k]!,
-          left: lefts[k],
-          right: rights[k],
-          deleted: deleted[k]!,
-          content: part,
-        };
+      for (const i of visible) {
+        const run = runs[i]!;
+        const part = visible.length === 1 ? content : items.cut(content, at, at + run.length);
+        at += run.length;
+        if (!items.whole(part)) throw r.error('invalid-value', `run (${run.replica}, ${run.counter}) starts or ends inside a character`);
+        runs[i] = { ...run, content: part };
       }
 
       const deletions: DeletionRecord[] = [];

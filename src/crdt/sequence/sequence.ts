@@ -488,72 +488,77 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     const whole = base.size === 0;
     const exact = !whole && base.covers(this.learned);
     const names = this.names;
-    const floor = names.map((name) => base.get(name));
     const runs: RunRecord<C>[] = [];
-    let last: { -readonly [K in keyof RunRecord<C>]: RunRecord<C>[K] } | undefined;
-    const deleted: { rep: number; ctr: number; len: number }[] = [];
-    for (let l: Leaf<C> | undefined = this.tree.first; l !== undefined; l = l.next) {
-      for (const s of l.spans) {
-        const low = floor[s.rep]!;
-        if (s.ctr + s.len - 1 <= low) {
-          if (!whole && !exact && s.deleted) deleted.push({ rep: s.rep, ctr: s.ctr, len: s.len });
-          continue;
+    const deleted: RangeRecord[] = [];
+    for (const rep of this.byName()) {
+      const replica = names[rep]!;
+      const low = base.get(replica);
+      let last: { -readonly [K in keyof RunRecord<C>]: RunRecord<C>[K] } | undefined;
+      let lastDeleted: { replica: string; counter: number; length: number } | undefined;
+      for (const run of this.index[rep]!) {
+        if (run.end - 1 <= low && (whole || exact)) continue;
+        for (const s of run.pieces) {
+          let ctr = s.ctr;
+          const end = s.ctr + s.len;
+          if (ctr <= low) {
+            // Below the base: the receiver has these items; list deleted ones by item
+            // when deletions are not listed by event.
+            if (s.deleted && !exact) {
+              const stop = Math.min(end, low + 1);
+              if (lastDeleted !== undefined && lastDeleted.counter + lastDeleted.length === ctr) lastDeleted.length += stop - ctr;
+              else deleted.push((lastDeleted = { replica, counter: ctr, length: stop - ctr }));
+            }
+            if (end - 1 <= low) continue;
+            ctr = low + 1;
+          }
+          const len = end - ctr;
+          const leftRep = ctr === s.ctr ? s.leftRep : rep;
+          const leftCtr = ctr === s.ctr ? s.leftCtr : ctr - 1;
+          if (
+            last !== undefined &&
+            last.counter + last.length === ctr &&
+            leftRep === rep &&
+            leftCtr === ctr - 1 &&
+            last.deleted === s.deleted &&
+            sameId(last.right, names, s.rightRep, s.rightCtr)
+          ) {
+            last.length += len;
+            if (!s.deleted) last.content = this.join(last.content!, ctr === s.ctr ? s.content! : this.cut(s.content!, ctr - s.ctr, s.len));
+            continue;
+          }
+          last = {
+            replica,
+            counter: ctr,
+            length: len,
+            left: leftRep === NONE ? undefined : { replica: names[leftRep]!, counter: leftCtr },
+            right: s.rightRep === NONE ? undefined : { replica: names[s.rightRep]!, counter: s.rightCtr },
+            deleted: s.deleted,
+            content: s.deleted ? undefined : this.cut(s.content!, ctr - s.ctr, s.len),
+          };
+          runs.push(last);
         }
-        let ctr = s.ctr;
-        let content = s.content;
-        let leftRep = s.leftRep;
-        let leftCtr = s.leftCtr;
-        if (ctr <= low) {
-          if (!exact && s.deleted) deleted.push({ rep: s.rep, ctr, len: low - ctr + 1 });
-          if (content !== undefined) content = this.cut(content, low - ctr + 1, s.len);
-          leftRep = s.rep;
-          leftCtr = low;
-          ctr = low + 1;
-        }
-        const len = s.ctr + s.len - ctr;
-        const replica = names[s.rep]!;
-        if (
-          last !== undefined &&
-          last.replica === replica &&
-          last.counter + last.length === ctr &&
-          leftRep === s.rep &&
-          leftCtr === ctr - 1 &&
-          last.deleted === s.deleted &&
-          sameId(last.right, names, s.rightRep, s.rightCtr)
-        ) {
-          last.length += len;
-          if (content !== undefined) last.content = this.join(last.content!, content);
-          continue;
-        }
-        last = {
-          replica,
-          counter: ctr,
-          length: len,
-          left: leftRep === NONE ? undefined : { replica: names[leftRep]!, counter: leftCtr },
-          right: s.rightRep === NONE ? undefined : { replica: names[s.rightRep]!, counter: s.rightCtr },
-          deleted: s.deleted,
-          content: content === undefined ? undefined : this.cut(content, 0, len),
-        };
-        runs.push(last);
       }
     }
-    // Content is copied out of the tree, so joining into a record never reaches a span.
     return {
       version: this.vv.clone(),
       base,
       exact,
       runs,
-      deletions: exact ? this.deletionsAbove(floor) : [],
-      deleted: exact ? [] : this.ranges(deleted),
+      deletions: exact ? this.deletionsAbove(base) : [],
+      deleted,
     };
   }
 
-  private deletionsAbove(floor: readonly number[]): DeletionRecord[] {
+  /** Local replica numbers in the order of their ids. */
+  private byName(): number[] {
+    return this.names.map((_, i) => i).sort((a, b) => (this.names[a]! < this.names[b]! ? -1 : 1));
+  }
+
+  private deletionsAbove(base: VersionVector): DeletionRecord[] {
     const out: DeletionRecord[] = [];
-    const order = this.names.map((_, i) => i).sort((a, b) => (this.names[a]! < this.names[b]! ? -1 : 1));
-    for (const rep of order) {
+    for (const rep of this.byName()) {
       const entries = this.deletions[rep]!;
-      const low = floor[rep]!;
+      const low = base.get(this.names[rep]!);
       for (let k = 0; k < entries.length; k += STRIDE) {
         let ctr = entries[k]!;
         let len = entries[k + 1]!;
@@ -577,18 +582,6 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     return out;
   }
 
-  private ranges(items: { rep: number; ctr: number; len: number }[]): RangeRecord[] {
-    const names = this.names;
-    items.sort((a, b) => (a.rep === b.rep ? a.ctr - b.ctr : names[a.rep]! < names[b.rep]! ? -1 : 1));
-    const out: { replica: string; counter: number; length: number }[] = [];
-    for (const { rep, ctr, len } of items) {
-      const last = out[out.length - 1];
-      if (last !== undefined && last.replica === names[rep] && last.counter + last.length === ctr) last.length += len;
-      else out.push({ replica: names[rep]!, counter: ctr, length: len });
-    }
-    return out;
-  }
-
   // ---- Merging ----------------------------------------------------------------------
 
   /** @inheritDoc */
@@ -599,13 +592,11 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   /** @inheritDoc */
   protected merge(model: SequenceModel<C>): SequenceChange<C> | undefined {
     if (this.vv.covers(model.version)) return undefined;
-    const load = this.tree.size === 0 && this.vv.size === 0 && model.base.size === 0;
-    const plan = this.plan(model, load);
+    const plan = this.plan(model);
     const before = this.listened ? this.vv.clone() : undefined;
     const touched: Killed[] = [];
     this.tree.invalidate();
-    if (load) this.build(plan.fresh);
-    else for (const run of plan.order) this.integrate(run);
+    for (const run of plan.order) this.integrate(run);
     for (const d of plan.deletions) {
       this.log(d.rep, d.ctr, d.len, d.targetRep, d.targetCtr, d.direction);
       this.deleteRange(d.targetRep, d.direction > 0 ? d.targetCtr : d.targetCtr - d.len + 1, d.len, touched);
@@ -624,11 +615,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
    * @throws {DecodeError} when the update names items that exist nowhere, contradicts
    *   itself, or would split a character.
    */
-  private plan(
-    model: SequenceModel<C>,
-    load: boolean,
-  ): {
-    fresh: Fresh<C>[];
+  private plan(model: SequenceModel<C>): {
     order: Fresh<C>[];
     deletions: { rep: number; ctr: number; len: number; targetRep: number; targetCtr: number; direction: number }[];
     deleted: { rep: number; ctr: number; len: number }[];
@@ -751,17 +738,6 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         ctr = run.ctr + run.len;
       }
     };
-    if (load) {
-      // Loading a whole state skips integration and takes the update's order as the
-      // document's; check at least that each run lies between its origins.
-      for (const run of fresh) {
-        const left = run.leftRep === NONE ? undefined : freshAt(run.leftRep, run.leftCtr);
-        const right = run.rightRep === NONE ? undefined : freshAt(run.rightRep, run.rightCtr);
-        if ((left !== undefined && left.seq >= run.seq) || (right !== undefined && right.seq <= run.seq)) {
-          throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} does not lie between its origins`);
-        }
-      }
-    }
     const deletions = [];
     for (const d of model.deletions) {
       const seen = vv.get(d.replica);
@@ -785,22 +761,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     }
     // Accepted: the new replicas get their numbers.
     for (const [replica] of extra) this.number(replica);
-    return { fresh, order, deletions, deleted };
-  }
-
-  /** Loads a whole state into this empty replica; its runs come in document order. */
-  private build(runs: readonly Fresh<C>[]): void {
-    const tree = this.tree;
-    const byRep: Span<C>[][] = this.names.map(() => []);
-    for (const run of runs) {
-      const span = this.spanOf(run, tree.last);
-      tree.insertAt(tree.last, tree.last.spans.length, span);
-      byRep[run.rep]!.push(span);
-    }
-    for (const spans of byRep) {
-      spans.sort((a, b) => a.ctr - b.ctr);
-      for (const span of spans) this.addRun(span);
-    }
+    return { order, deletions, deleted };
   }
 
   private spanOf(run: Fresh<C>, leaf: Leaf<C>): Span<C> {
