@@ -218,8 +218,7 @@ export class OTClient<Snapshot, Op> {
         if (this.inflight !== undefined) this.sendInFlight();
         return;
       case 'snapshot':
-        // The snapshot is unknown data until the type accepts it below.
-        return this.rebase(read as SnapshotMessage<Snapshot>);
+        return this.rebase(read);
       case 'reject':
         return this.rejected(read);
       case 'retry':
@@ -345,13 +344,17 @@ export class OTClient<Snapshot, Op> {
    * is gone, so unsent ops are rebased over `type.diff` when the type has it, else
    * re-applied at their old positions (README.md, "Snapshots").
    */
-  private rebase(message: SnapshotMessage<Snapshot>): void {
+  private rebase(message: SnapshotMessage): void {
     if (this.link !== 'joining') throw new ProtocolError('unexpected-message', `snapshot while ${this.link}`);
     const { receipt } = message;
     const inflight = this.inflight;
     if (inflight !== undefined && receipt.kind !== 'none' && receipt.kind !== 'forgotten' && receipt.seq > inflight.seq) {
       throw new ProtocolError('unexpected-message', `snapshot receipt names op ${receipt.seq}, newer than op ${inflight.seq} in flight`);
     }
+    // The snapshot is unknown data until the type accepts it.
+    const snapshot = this.guard(() =>
+      typeof this.type.deserialize === 'function' ? this.type.deserialize(message.snapshot) : (message.snapshot as Snapshot),
+    );
     const rejections: RejectEvent<Op>[] = [];
     // The ops still to send, composed, and the document they were made on.
     let pending: Op | undefined;
@@ -375,19 +378,19 @@ export class OTClient<Snapshot, Op> {
         pending = this.buffer === undefined ? inflight.op : this.type.compose(inflight.op, this.buffer);
       }
       if (pending !== undefined && typeof this.type.diff === 'function') {
-        pending = this.type.transform(pending, this.type.diff(base, message.snapshot), 'left');
+        pending = this.type.transform(pending, this.type.diff(base, snapshot), 'left');
       }
-      if (pending === undefined) return message.snapshot;
+      if (pending === undefined) return snapshot;
       try {
-        return this.type.apply(message.snapshot, pending);
+        return this.type.apply(snapshot, pending);
       } catch (error) {
         rejections.push({ seq: undefined, reason: 'history-pruned', detail: `no longer applies after the snapshot: ${describeError(error)}`, op: pending });
         pending = undefined;
-        return message.snapshot;
+        return snapshot;
       }
     });
     const before = this.current;
-    this.confirmed = message.snapshot;
+    this.confirmed = snapshot;
     this.current = after;
     this.seen = message.revision;
     this.inflight = undefined;

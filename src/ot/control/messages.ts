@@ -91,10 +91,11 @@ export interface ReadyMessage {
  * Answers a hello whose revision is older than the retained history (or newer than the
  * server's): the whole document at `revision`, and the fate of the client's last op.
  */
-export interface SnapshotMessage<Snapshot> {
+export interface SnapshotMessage {
   readonly kind: 'snapshot';
   readonly revision: number;
-  readonly snapshot: Snapshot;
+  /** The document as the type's `serialize` gives it, or the snapshot itself when the type has none. */
+  readonly snapshot: unknown;
   readonly receipt: Receipt;
 }
 
@@ -116,18 +117,18 @@ export interface RetryMessage {
 }
 
 /** What the server sends. */
-export type ServerMessage<Snapshot, Op> =
+export type ServerMessage<Op> =
   | AckMessage
   | RemoteMessage<Op>
   | ReadyMessage
-  | SnapshotMessage<Snapshot>
+  | SnapshotMessage
   | RejectMessage
   | RetryMessage;
 
 /** A server message and the client it is for. */
-export interface Envelope<Snapshot, Op> {
+export interface Envelope<Op> {
   readonly to: string;
-  readonly message: ServerMessage<Snapshot, Op>;
+  readonly message: ServerMessage<Op>;
 }
 
 const REJECT_REASONS: ReadonlySet<string> = new Set<RejectReason>(['future-revision', 'invalid-op', 'does-not-fit']);
@@ -160,7 +161,7 @@ export function readClientMessage(message: unknown): ClientMessage<unknown> {
  * type.
  * @throws {ProtocolError} `malformed-message` naming the field at fault.
  */
-export function readServerMessage(message: unknown): ServerMessage<unknown, unknown> {
+export function readServerMessage(message: unknown): ServerMessage<unknown> {
   const record = objectOf(message, 'server message');
   switch (record.kind) {
     case 'ack':

@@ -128,7 +128,7 @@ export class OTServer<Snapshot, Op> {
    *   server is then unchanged. A bad op inside a well-formed message is not thrown: it
    *   is answered with `reject`.
    */
-  receive(message: unknown): Envelope<Snapshot, Op>[] {
+  receive(message: unknown): Envelope<Op>[] {
     const read = readClientMessage(message);
     if (read.kind === 'hello') return this.hello(read);
     const out = this.submit(read);
@@ -161,18 +161,19 @@ export class OTServer<Snapshot, Op> {
     }
   }
 
-  private hello(message: HelloMessage): Envelope<Snapshot, Op>[] {
+  private hello(message: HelloMessage): Envelope<Op>[] {
     const { client, revision } = message;
     this.joined.add(client);
     if (revision < this.floor || revision > this.current) {
       const receipt = this.receipt(client, revision);
-      return [{ to: client, message: { kind: 'snapshot', revision: this.current, snapshot: this.document, receipt } }];
+      const snapshot = typeof this.type.serialize === 'function' ? this.type.serialize(this.document) : this.document;
+      return [{ to: client, message: { kind: 'snapshot', revision: this.current, snapshot, receipt } }];
     }
-    const out: Envelope<Snapshot, Op>[] = [];
+    const out: Envelope<Op>[] = [];
     const floor = this.floor;
     for (let r = revision + 1; r <= this.current; r++) {
       const entry = this.log[this.start + (r - floor - 1)]!;
-      const reply: ServerMessage<Snapshot, Op> =
+      const reply: ServerMessage<Op> =
         entry.client === client ? { kind: 'ack', seq: entry.seq, revision: r } : { kind: 'remote', revision: r, op: entry.op };
       out.push({ to: client, message: reply });
     }
@@ -187,7 +188,7 @@ export class OTServer<Snapshot, Op> {
     return { kind: 'rejected', seq: outcome.seq, reason: outcome.result };
   }
 
-  private submit(message: OpMessage<unknown>): Envelope<Snapshot, Op>[] {
+  private submit(message: OpMessage<unknown>): Envelope<Op>[] {
     const { client, seq, base } = message;
     const previous = this.outcomes.get(client);
     if (previous !== undefined && seq <= previous.seq) {
@@ -226,14 +227,14 @@ export class OTServer<Snapshot, Op> {
     this.log.push({ client, seq, op });
     this.remember(client, { seq, revision: this.current, result: 'applied' });
     this.prune(this.retention);
-    const out: Envelope<Snapshot, Op>[] = [{ to: client, message: { kind: 'ack', seq, revision: this.current } }];
+    const out: Envelope<Op>[] = [{ to: client, message: { kind: 'ack', seq, revision: this.current } }];
     for (const other of this.joined) {
       if (other !== client) out.push({ to: other, message: { kind: 'remote', revision: this.current, op } });
     }
     return out;
   }
 
-  private refuse(client: string, seq: number, why: RejectReason, detail: string): Envelope<Snapshot, Op>[] {
+  private refuse(client: string, seq: number, why: RejectReason, detail: string): Envelope<Op>[] {
     this.remember(client, { seq, revision: this.current, result: why });
     return [{ to: client, message: reject(seq, why, detail) }];
   }
@@ -249,7 +250,7 @@ export class OTServer<Snapshot, Op> {
   }
 }
 
-function reject(seq: number, why: RejectReason, detail: string): ServerMessage<never, never> {
+function reject(seq: number, why: RejectReason, detail: string): ServerMessage<never> {
   return { kind: 'reject', seq, reason: why, detail };
 }
 

@@ -54,6 +54,14 @@ export interface OTType<Snapshot, Op> {
    * do not fit.
    */
   normalize?(op: Op): Op;
+  /** The snapshot as plain data for the wire; the snapshot itself is sent when absent. */
+  serialize?(snapshot: Snapshot): unknown;
+  /**
+   * The snapshot that `serialize` produced, validated. A client checks every snapshot it
+   * receives with it; without it, a received snapshot is trusted as it is.
+   * @throws when `data` is not a valid snapshot.
+   */
+  deserialize?(data: unknown): Snapshot;
   /**
    * Tandem extension, not part of ottypes: an op turning `from` into `to`. With it, a
    * client whose server has pruned the history it needs rebases its unsent ops over the

@@ -71,6 +71,10 @@ export const plainTextType: OTType<string, TextOp> = {
     return textUnicode.normalize(op);
   },
   invertWithDoc: invertText,
+  deserialize: (data) => {
+    if (typeof data !== 'string') throw new Error('text-unicode: a snapshot is a string');
+    return data;
+  },
 };
 
 export const plainText: Adapter<string, TextOp> = {
@@ -111,6 +115,12 @@ export const quillType: OTType<Delta, Delta> = {
   compose: (a, b) => delta(a).compose(delta(b)),
   invertWithDoc: (op, before) => delta(op).invert(before),
   normalize: (op) => delta(op),
+  serialize: (doc) => doc.ops,
+  deserialize: (data) => {
+    const doc = delta(data);
+    if (doc.ops.some((c) => c.insert === undefined)) throw new Error('rich text: a document holds only inserts');
+    return doc;
+  },
 };
 
 export const quillText: Adapter<Delta, Delta> = {

@@ -16,7 +16,7 @@ import type { Adapter } from './doubles.js';
 
 interface Link<S, O> {
   up: ClientMessage<O>[];
-  down: ServerMessage<S, O>[];
+  down: ServerMessage<O>[];
   open: boolean;
 }
 

@@ -29,7 +29,7 @@ describe('OTServer', () => {
     const out = server.receive(op('a', 0, 0, insert(1, 'X')));
     expect(server.snapshot).toBe('aXbc');
     expect(server.revision).toBe(1);
-    expect(out).toEqual<Envelope<string, unknown>[]>([
+    expect(out).toEqual<Envelope<unknown>[]>([
       { to: 'a', message: { kind: 'ack', seq: 0, revision: 1 } },
       { to: 'b', message: { kind: 'remote', revision: 1, op: insert(1, 'X') } },
       { to: 'c', message: { kind: 'remote', revision: 1, op: insert(1, 'X') } },
