@@ -291,7 +291,8 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
       const exact = flag === 1;
       if (exact && base.size === 0) throw r.error('non-canonical', 'a whole state lists deletions by item');
 
-      const n = r.count(4);
+      // A record takes at least a length, a counter and a code byte.
+      const n = r.count(3);
       const replicas = readReplicas(r, table, n);
       const lengths: number[] = new Array(n);
       for (let k = 0; k < n; k++) {
@@ -419,7 +420,8 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
 
       const deletions: DeletionRecord[] = [];
       const deletedItems: RangeRecord[] = [];
-      const m = r.count(3);
+      // A deletion record takes at least four bytes, a deleted range two.
+      const m = r.count(exact ? 4 : 2);
       const dReplicas = readReplicas(r, table, m);
       if (exact) {
         const column = new CounterColumn(base);

@@ -51,8 +51,6 @@ interface Fresh<C> {
   content: C | undefined;
   /** Depth-first state while ordering: 0 new, 1 on the stack, 2 done. */
   mark: number;
-  /** Place in the update, which lists runs in document order. */
-  seq: number;
 }
 
 /** Items a merge deleted that were visible, with where they stood. */
@@ -196,16 +194,6 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   /** The visible span holding item `index` and the item's offset in it. */
   protected itemAt(index: number): { readonly span: Span<C>; readonly offset: number } {
     return this.tree.findVisible(index);
-  }
-
-  /** Whether an edit boundary at visible `index` (0 < index < length) would split a character. */
-  protected splitsAt(index: number): boolean {
-    if (index <= 0 || index >= this.tree.len) return false;
-    const at = this.tree.findVisible(index);
-    if (at.offset > 0) return this.splits(at.span.content!, at.offset);
-    const before = this.tree.findVisible(index - 1);
-    const joined = this.join(this.cut(before.span.content!, before.offset, before.offset + 1), this.cut(at.span.content!, 0, 1));
-    return this.splits(joined, 1);
   }
 
   // ---- The id index -----------------------------------------------------------------
@@ -636,8 +624,13 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     };
     const fresh: Fresh<C>[] = [];
     const byRep = new Map<number, Fresh<C>[]>();
+    // Without exact deletions, a deleted run is also how a deletion of its items arrives.
+    const deletedRuns: RangeRecord[] = [];
     for (const r of model.runs) {
       const seen = vv.get(r.replica);
+      if (!model.exact && r.deleted && r.counter <= seen) {
+        deletedRuns.push({ replica: r.replica, counter: r.counter, length: Math.min(r.length, seen - r.counter + 1) });
+      }
       if (r.counter + r.length - 1 <= seen) continue;
       const rep = numberOf(r.replica);
       let { counter: ctr, length: len, content } = r;
@@ -661,7 +654,6 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         deleted: r.deleted,
         content,
         mark: 0,
-        seq: fresh.length,
       };
       fresh.push(run);
       let list = byRep.get(rep);
@@ -754,7 +746,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       deletions.push({ rep: numberOf(d.replica), ctr, len, targetRep, targetCtr, direction: d.direction });
     }
     const deleted = [];
-    for (const d of model.deleted) {
+    for (const d of deletedRuns.length > 0 ? [...model.deleted, ...deletedRuns] : model.deleted) {
       const rep = numberOf(d.replica);
       checkTargets(rep, d.counter, d.length);
       deleted.push({ rep, ctr: d.counter, len: d.length });

@@ -80,7 +80,10 @@ export class Text extends Sequence<string> {
   }
 
   private checkBoundary(index: number, what: string): void {
-    if (this.splitsAt(index)) throw new RangeError(`${what} ${index} would split a surrogate pair`);
+    if (index <= 0 || index >= this.length) return;
+    // The text is well-formed, so a high surrogate before the index has its pair after it.
+    const at = this.itemAt(index - 1);
+    if (isHigh(at.span.content!.charCodeAt(at.offset))) throw new RangeError(`${what} ${index} would split a surrogate pair`);
   }
 
   /**
