@@ -1,5 +1,5 @@
 /**
- * Binary and JSON forms of sequence updates (`FORMAT.md` section 4.11): the runs in
+ * Binary and JSON forms of sequence updates (`FORMAT.md` section 4.8): the runs in
  * document order as columns (replicas run-length coded, counters delta-coded, origins
  * mostly implied by the neighbouring runs, visibility run-length coded, then the visible
  * content in one piece), then the deletions.
@@ -36,7 +36,7 @@ export interface ContentCodec<C> {
 }
 
 // A record's code byte: bits 0-1 the left origin, bits 2-3 the right origin, bits 4-5
-// its visibility (FORMAT.md section 4.11).
+// its visibility (FORMAT.md section 4.8).
 /** No origin: the start of the document (left) or its end (right). */
 const ORIGIN_NONE = 0;
 /** An item of the record's own replica, as a counter difference. */

@@ -32,7 +32,7 @@ const listItems: ContentCodec<JsonValue[]> = {
   },
 };
 
-/** The payload codec of {@link List} (`FORMAT.md` section 4.11). */
+/** The payload codec of {@link List} (`FORMAT.md` section 4.8). */
 export const listCodec = sequenceCodec(TAG.List, 'list', listItems);
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A sequence update as plain data, between the engine and the codec (`FORMAT.md`
- * section 4.11).
+ * section 4.8).
  */
 import type { VersionVector } from '../clock/index.js';
 

@@ -32,7 +32,7 @@ const textItems: ContentCodec<string> = {
   },
 };
 
-/** The payload codec of {@link Text} (`FORMAT.md` section 4.11). */
+/** The payload codec of {@link Text} (`FORMAT.md` section 4.8). */
 export const textCodec = sequenceCodec(TAG.Text, 'text', textItems);
 
 /**
