@@ -10,11 +10,13 @@ import {
   AWSet,
   GCounter,
   GSet,
+  List,
   LWWMap,
   LWWRegister,
   MVRegister,
   PNCounter,
   RWSet,
+  Text,
   TwoPhaseSet,
   type DecodeLimits,
   type JsonValue,
@@ -94,6 +96,41 @@ function mapAdapter(name: string, make: (o: ReturnType<typeof options>) => MapLi
   };
 }
 
+/**
+ * Where a sequence operation lands, as plain data: `'front'`, `'end'`, or a number taken
+ * modulo the length plus one (the middle, mostly).
+ */
+const place = fc.oneof(fc.constant('front'), fc.constant('end'), fc.nat(10_000));
+
+/** The index `where` names in a sequence of `length` items. */
+function indexOf(where: JsonValue | undefined, length: number): number {
+  return where === 'front' ? 0 : where === 'end' ? length : (where as number) % (length + 1);
+}
+
+/** Characters for random text: ASCII, a two-unit emoji, a combining mark. */
+export const characters = fc.constantFrom('a', 'b', 'c', 'x', ' ', '\n', '😀', '𝄞', 'é', '\u0301');
+
+/** Random text of 1 to 6 characters; astral ones are whole surrogate pairs. */
+export const chunk = fc.array(characters, { minLength: 1, maxLength: 6 }).map((cs) => cs.join(''));
+
+/** `index` moved back off the middle of a surrogate pair of `text`, if it is there. */
+export function whole(text: string, index: number): number {
+  const high = text.charCodeAt(index - 1);
+  return index > 0 && index < text.length && high >= 0xd800 && high <= 0xdbff ? index - 1 : index;
+}
+
+/**
+ * Random sequence operations: inserts of several items at the front, the end or the
+ * middle, and deletes of up to 12 items, which span runs of several replicas once
+ * replicas have merged.
+ */
+function sequenceOp(content: fc.Arbitrary<JsonValue>): fc.Arbitrary<Op> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(fc.constant('insert'), place, content) },
+    { weight: 2, arbitrary: fc.tuple(fc.constant('delete'), place, fc.integer({ min: 1, max: 12 })) },
+  );
+}
+
 const amount = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant(1_000_000_007));
 
 export const adapters: readonly Adapter[] = [
@@ -132,6 +169,37 @@ export const adapters: readonly Adapter[] = [
   setAdapter('RWSet', (o) => new RWSet(o), true),
   mapAdapter('LWWMap', (o) => new LWWMap(o)),
   mapAdapter('AWMap', (o) => new AWMap(o)),
+  {
+    name: 'Text',
+    create: (replica, _now, limits) => new Text(limits === undefined ? { replica } : { replica, limits }),
+    op: sequenceOp(chunk),
+    perform(r, [method, where, arg]) {
+      const text = r as Text;
+      const s = text.toString();
+      const index = whole(s, indexOf(where, s.length));
+      if (method === 'insert') text.insert(index, arg as string);
+      else text.delete(index, whole(s, Math.min(s.length, index + (arg as number))) - index);
+    },
+    value: (r) => {
+      const text = r as Text;
+      return { text: text.toString(), length: text.length };
+    },
+  },
+  {
+    name: 'List',
+    create: (replica, _now, limits) => new List(limits === undefined ? { replica } : { replica, limits }),
+    op: sequenceOp(fc.array(element, { minLength: 1, maxLength: 5 })),
+    perform(r, [method, where, arg]) {
+      const list = r as List;
+      const index = indexOf(where, list.length);
+      if (method === 'insert') list.insert(index, ...(arg as JsonValue[]));
+      else list.delete(index, Math.min(list.length - index, arg as number));
+    },
+    value: (r) => {
+      const list = r as List;
+      return { items: list.toArray(), length: list.length };
+    },
+  },
 ];
 
 /**
