@@ -68,3 +68,12 @@ export function automergeActorId(index: number): string {
 export function loroPeerId(index: number): bigint {
   return (BigInt(word(index, 0)) << 32n) | BigInt(word(index, 1));
 }
+
+/**
+ * A json-joy session id: up to 53 bits, above the ids json-joy reserves (0 … 0xFFFF), as
+ * `Model.sid()` picks.
+ */
+export function jsonJoySessionId(index: number): number {
+  const bits53 = word(index, 0) * 2 ** 21 + (word(index, 1) >>> 11);
+  return 0x1_0000 + (bits53 % (Number.MAX_SAFE_INTEGER - 0x1_0000));
+}

@@ -1,214 +1,123 @@
 /**
- * `npm run bench [-- flags]`: merge throughput and encoded size for every Tandem CRDT
- * type beside Yjs, Automerge and Loro, timed with benny; prints each case as it finishes,
- * then the tables, and writes them to bench/results/crdt-merge.md.
+ * `npm run bench [-- flags]`: every benchmark suite, one after another, in one process.
  *
- *   --full                    more sizes (10k elements, 10k replicas) and more samples
- *   --only=yjs,automerge,loro libraries to run (tandem, yjs, automerge, loro)
- *   --family=counter,set      families to run (counter, map, set, register)
- *   --out=path                where to write the report (default bench/results/crdt-merge.md)
+ *   --suite=crdt,sequence,ot  suites to run (default: all of them)
+ *   --quick                   a short run of each suite for development, results not saved
+ *   --full                    the long run of each suite
+ *   --only=tandem,yjs         libraries to run; each suite runs those it knows
+ *
+ * and each suite's own flags (bench/README.md lists them): crdt takes --family= and
+ * --out=, sequence takes --trace= and --out= (--out= needs a single suite).
+ *
+ * Each suite is a module exporting `run(options)` (`bench/suite.ts`). The OT suite lives
+ * in bench/ot/run.ts; until that module exists, the run says so and goes on.
  */
-import { add, configure, cycle, suite } from 'benny';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  LIBRARIES,
-  LIBRARY_NAMES,
-  type Library,
-  type LibraryImplementations,
-} from './interfaces.js';
-import { report, si, type Result } from './report.js';
-import { FAMILIES, scenarios, type FamilyName, type Scenario, type Sizes } from './scenarios.js';
+import type { Suite, SuiteOptions } from './suite.js';
 
-interface Options {
-  readonly full: boolean;
-  readonly libraries: readonly Library[];
-  readonly families: readonly FamilyName[];
-  readonly out: string;
-}
+/** The suites, in the order they run. */
+const SUITES = ['crdt', 'sequence', 'ot'] as const;
+type SuiteName = (typeof SUITES)[number];
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** Untimed merges before each case's samples. */
-const WARM_UP_RUNS = 2;
-
-function listOption<T extends string>(
-  args: readonly string[],
-  flag: string,
-  allowed: readonly T[],
-): readonly T[] {
-  const arg = args.find((a) => a.startsWith(`--${flag}=`));
-  if (arg === undefined) return allowed;
-  const picked = arg.slice(flag.length + 3).split(',').filter((name) => name !== '');
-  const isAllowed = (name: string): name is T => (allowed as readonly string[]).includes(name);
-  const unknown = picked.filter((name) => !isAllowed(name));
-  if (unknown.length > 0 || picked.length === 0) {
-    throw new Error(`--${flag} takes a comma-separated list of: ${allowed.join(', ')}`);
-  }
-  return allowed.filter((name) => picked.includes(name));
-}
-
-function parse(args: readonly string[]): Options {
-  const known = ['--full', '--only=', '--family=', '--out='];
-  const stray = args.filter((a) => !known.some((k) => (k.endsWith('=') ? a.startsWith(k) : a === k)));
-  if (stray.length > 0) throw new Error(`unknown argument(s): ${stray.join(' ')}`);
-  const out = args.find((a) => a.startsWith('--out='))?.slice('--out='.length);
-  return {
-    full: args.includes('--full'),
-    libraries: listOption(args, 'only', LIBRARIES),
-    families: listOption(args, 'family', FAMILIES),
-    out: resolve(out ?? resolve(here, 'results', 'crdt-merge.md')),
-  };
-}
-
-async function load(library: Library): Promise<LibraryImplementations> {
-  switch (library) {
-    case 'tandem':
-      return (await import('./implementations/tandem.js')).implementations;
-    case 'yjs':
-      return (await import('./implementations/yjs.js')).implementations;
-    case 'automerge':
-      return (await import('./implementations/automerge.js')).implementations;
-    case 'loro':
-      return (await import('./implementations/loro.js')).implementations;
-  }
-}
+const SHARED_FLAGS = ['--suite=', '--quick', '--full', '--only='];
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function seconds(since: number): string {
-  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
-}
-
-/** benchmark.js' sampling: at least `minSamples` samples, then sampling for `maxTime` s. */
-interface TimingOptions {
-  readonly minSamples: number;
-  readonly maxTime: number;
-}
-
-/** Encodes, checks and times every case of one scenario; logs each step as it goes. */
-async function measure(scenario: Scenario, timing: Sizes & TimingOptions): Promise<Result[]> {
-  const title = `${scenario.family}: ${scenario.name}`;
-  console.log(`\n${title} (${si(scenario.ops)} ops)`);
-  const results: Result[] = [];
-  const timed: { name: string; run: () => number; result: (t: Result['timing']) => void }[] = [];
-  for (const c of scenario.cases) {
-    const name = `${LIBRARY_NAMES[c.library]} ${c.type}`;
-    const who = { scenario, library: c.library, type: c.type };
-    if (c.skipped !== undefined) {
-      console.log(`  ${name}: skipped: ${c.skipped}`);
-      results.push({ ...who, problem: `skipped: ${c.skipped}` });
-      continue;
-    }
-    const started = performance.now();
-    try {
-      const prepared = c.prepare();
-      const problem = prepared.check();
-      const perElement = (prepared.bytes / scenario.ops).toFixed(2);
-      console.log(
-        `  ${name}: ${prepared.bytes} bytes (${perElement}/element), encoded and merged in ` +
-          seconds(started) +
-          (problem === undefined ? ', result checked' : `, WRONG RESULT: ${problem}`),
-      );
-      if (problem !== undefined) {
-        results.push({ ...who, bytes: prepared.bytes, problem: `wrong result: ${problem}` });
-        continue;
-      }
-      const index = results.length;
-      results.push({ ...who, bytes: prepared.bytes });
-      timed.push({
-        name,
-        run: prepared.run,
-        result: (t) => {
-          const done = results[index];
-          if (done !== undefined && t !== undefined) results[index] = { ...done, timing: t };
-        },
-      });
-    } catch (error) {
-      console.log(`  ${name}: FAILED: ${message(error)}`);
-      results.push({ ...who, problem: message(error) });
-    }
-    globalThis.gc?.();
-  }
-  if (timed.length === 0) return results;
-
-  // Every merge's summary feeds `sink`, so that no merge can be optimized away.
-  let sink = 0;
-  await suite(
-    title,
-    configure({
-      cases: {
-        initCount: 1,
-        minSamples: timing.minSamples,
-        maxTime: timing.maxTime,
-      },
-    }),
-    ...timed.map(({ name, run }) =>
-      add(name, () => {
-        // Untimed setup, the same for every case: collect garbage, then merge twice so
-        // the JIT and the heap have settled. Without it the first case of each suite ran
-        // 15-20% slower than the same code placed second.
-        globalThis.gc?.();
-        for (let i = 0; i < WARM_UP_RUNS; i++) sink += run();
-        return () => {
-          sink += run();
-        };
-      }),
-    ),
-    cycle((current) => {
-      const entry = timed.find((t) => t.name === current.name);
-      entry?.result({ hz: current.ops, margin: current.margin, samples: current.samples });
-      console.log(
-        `  ${current.name}: ${si(current.ops * scenario.ops)} ops merged/s ` +
-          `(${si(current.ops)} merges/s ±${current.margin.toFixed(1)}%, ${current.samples} samples)`,
-      );
-      globalThis.gc?.();
-    }),
+function isSuite(module: unknown): module is Suite {
+  return (
+    typeof module === 'object' &&
+    module !== null &&
+    'run' in module &&
+    typeof module.run === 'function'
   );
-  return results;
+}
+
+/**
+ * Loads a suite's module, or says why it cannot run. The OT suite is imported through a
+ * computed specifier so that this file type-checks whether or not bench/ot/run.ts exists.
+ */
+async function load(name: SuiteName): Promise<Suite | string> {
+  try {
+    switch (name) {
+      case 'crdt':
+        return await import('./crdt/run.js');
+      case 'sequence':
+        return await import('./sequence/run.js');
+      case 'ot': {
+        const specifier = './ot/run.js';
+        const module: unknown = await import(specifier);
+        return isSuite(module) ? module : 'bench/ot/run.ts does not export run(options)';
+      }
+    }
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    if (code === 'ERR_MODULE_NOT_FOUND' && name === 'ot') return 'bench/ot/run.ts does not exist yet';
+    throw error;
+  }
+}
+
+function matches(arg: string, flag: string): boolean {
+  return flag.endsWith('=') ? arg.startsWith(flag) : arg === flag;
 }
 
 async function main(): Promise<void> {
-  const options = parse(process.argv.slice(2));
-  const started = performance.now();
-  const sizes: Sizes & TimingOptions = options.full
-    ? {
-        full: true,
-        elements: [1_000, 10_000, 100_000],
-        replicas: [1_000, 10_000],
-        minSamples: 10,
-        maxTime: 5,
-      }
-    : { full: false, elements: [1_000, 100_000], replicas: [1_000], minSamples: 8, maxTime: 0.6 };
+  const args = process.argv.slice(2);
+  const suiteArg = args.find((arg) => arg.startsWith('--suite='));
+  const names: SuiteName[] =
+    suiteArg === undefined
+      ? [...SUITES]
+      : suiteArg
+          .slice('--suite='.length)
+          .split(',')
+          .map((name) => {
+            const known = SUITES.find((suite) => suite === name);
+            if (known === undefined) throw new Error(`--suite= takes a comma-separated list of: ${SUITES.join(', ')}`);
+            return known;
+          });
   if (globalThis.gc === undefined) {
     console.log('note: run through `npm run bench` (node --expose-gc) to collect garbage between cases');
   }
-  const libraries = await Promise.all(options.libraries.map(load));
-  const all = scenarios(libraries, options.families, sizes);
-  console.log(
-    `${all.length} scenarios, ${all.reduce((n, s) => n + s.cases.length, 0)} cases; ` +
-      `libraries: ${options.libraries.map((l) => LIBRARY_NAMES[l]).join(', ')}`,
-  );
-  const results: Result[] = [];
-  for (const scenario of all) results.push(...(await measure(scenario, sizes)));
 
-  const markdown = report(
-    {
-      date: new Date(),
-      command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
-      mode: options.full ? 'full run' : 'default run',
-      seconds: (performance.now() - started) / 1000,
-      libraries: options.libraries,
-    },
-    results,
-  );
-  mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, markdown);
-  console.log(`\n${markdown}`);
-  console.log(`written to ${options.out}`);
+  const loaded: [SuiteName, Suite | string][] = [];
+  for (const name of names) loaded.push([name, await load(name)]);
+  const suites = loaded.flatMap(([, suite]) => (typeof suite === 'string' ? [] : [suite]));
+
+  const own = args.filter((arg) => !SHARED_FLAGS.some((flag) => matches(arg, flag)));
+  const stray = own.filter((arg) => !suites.some((suite) => (suite.flags ?? []).some((flag) => matches(arg, flag))));
+  if (stray.length > 0) throw new Error(`unknown argument(s) for the suites chosen: ${stray.join(' ')}`);
+  if (own.some((arg) => arg.startsWith('--out=')) && names.length !== 1) {
+    throw new Error('--out= names one report: choose a single suite with --suite=');
+  }
+
+  const onlyArg = args.find((arg) => arg.startsWith('--only='));
+  const only = onlyArg?.slice('--only='.length).split(',').filter((name) => name !== '');
+  if (only !== undefined && suites.every((suite) => suite.libraries !== undefined)) {
+    const known = new Set(suites.flatMap((suite) => suite.libraries ?? []));
+    const unknown = only.filter((name) => !known.has(name));
+    if (unknown.length > 0 || only.length === 0) {
+      throw new Error(`--only= takes a comma-separated list of: ${[...known].join(', ')}`);
+    }
+  }
+
+  const command = ['npm run bench', ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
+  for (const [name, suite] of loaded) {
+    console.log(`\n=== ${name} suite ===`);
+    if (typeof suite === 'string') {
+      console.log(`${name} suite: not available: ${suite}`);
+      continue;
+    }
+    const options: SuiteOptions = {
+      quick: args.includes('--quick'),
+      full: args.includes('--full'),
+      only,
+      args: own.filter((arg) => (suite.flags ?? []).some((flag) => matches(arg, flag))),
+      command,
+    };
+    const started = performance.now();
+    await suite.run(options);
+    console.log(`${name} suite took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
 }
 
 try {

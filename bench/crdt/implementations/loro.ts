@@ -19,7 +19,7 @@ import type {
   SetImplementation,
   SetView,
 } from '../interfaces.js';
-import { MERGER, loroPeerId } from '../replica-ids.js';
+import { MERGER, loroPeerId } from '../../replica-ids.js';
 
 const ROOT = 'bench';
 const REGISTER_KEY = 'value';

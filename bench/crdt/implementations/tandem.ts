@@ -13,7 +13,7 @@ import {
   PNCounter,
   RWSet,
   TwoPhaseSet,
-} from '../../src/crdt/index.js';
+} from '../../../src/crdt/index.js';
 import type {
   CounterImplementation,
   CounterOp,
@@ -25,7 +25,7 @@ import type {
   SetImplementation,
   SetOp,
 } from '../interfaces.js';
-import { MERGER, tandemReplicaId } from '../replica-ids.js';
+import { MERGER, tandemReplicaId } from '../../replica-ids.js';
 
 /** What every Tandem type offers for state transfer. */
 interface Replica {

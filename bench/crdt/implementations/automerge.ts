@@ -19,7 +19,7 @@ import type {
   SetImplementation,
   SetView,
 } from '../interfaces.js';
-import { CREATOR, MERGER, automergeActorId } from '../replica-ids.js';
+import { CREATOR, MERGER, automergeActorId } from '../../replica-ids.js';
 
 type Root = Record<string, unknown>;
 type CounterRoot = { counter: A.Counter };

@@ -2,8 +2,7 @@
  * The report: the machine and versions a run used, and one Markdown table per family
  * comparing each Tandem type with its nearest equivalent in every other library.
  */
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import { machine, packageVersion } from '../environment.js';
 import { LIBRARIES, LIBRARY_NAMES, LIBRARY_PACKAGES, type Library } from './interfaces.js';
 import { FAMILIES, type FamilyName, type Scenario } from './scenarios.js';
 
@@ -64,35 +63,6 @@ const FAMILY_NOTES: Readonly<Record<FamilyName, string>> = {
     'Tandem and Yjs keep only the latest write while Automerge and Loro keep the history, ' +
     'so those rows compare state against history.',
 };
-
-const ROOT = new URL('../', import.meta.url);
-
-/**
- * The installed version of a package, read from node_modules/<name>/package.json (Tandem's
- * own from the repository's package.json).
- */
-export function packageVersion(name: string): string {
-  const path =
-    name === LIBRARY_PACKAGES.tandem
-      ? new URL('package.json', ROOT)
-      : new URL(`node_modules/${name}/package.json`, ROOT);
-  const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
-  if (typeof json === 'object' && json !== null && 'version' in json) {
-    return String(json.version);
-  }
-  return 'unknown';
-}
-
-/** The machine, one line: OS, CPU model and cores, memory, Node. */
-export function machine(): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.trim() ?? 'unknown CPU';
-  const memory = (os.totalmem() / 2 ** 30).toFixed(1);
-  return (
-    `${os.type()} ${os.release()} ${os.arch()}, ${model} × ${cpus.length} cores, ` +
-    `${memory} GiB memory, Node ${process.version}`
-  );
-}
 
 /** 1234567 → "1.23 M", 1234 → "1.23 k", 12.3 → "12.3": three significant digits. */
 export function si(n: number): string {
