@@ -1,20 +1,36 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runs } from '../../helpers/property.js';
+import type { OTType } from '../../../src/ot/control/index.js';
 import { adapters, type Adapter } from './doubles.js';
 import { Network } from './network.js';
 
+type Edit = 'insert' | 'delete' | 'format' | 'poison';
+
 type Action =
-  | readonly ['edit', number, 'insert' | 'delete' | 'format', number, number]
+  | readonly ['edit', number, Edit, number, number]
   | readonly ['deliver', number]
   | readonly ['disconnect', number, number]
   | readonly ['connect', number]
   | readonly ['prune', number]
   | readonly ['replay', number];
 
-const editKinds = ['insert', 'delete', 'format'] as const;
+/** Inserting this character is refused by the server (as invalid-op), never by a client. */
+const POISON = '☠';
 
-function scenario(kinds: readonly ('insert' | 'delete' | 'format')[]) {
+/** The adapter's type, except that the server's `normalize` refuses an op inserting POISON. */
+function refusingPoison<S, O>(adapter: Adapter<S, O>): OTType<S, O> {
+  const { type } = adapter;
+  return {
+    ...type,
+    normalize: (op) => {
+      if (adapter.inserted(op).some((text) => text.includes(POISON))) throw new Error('poisoned op');
+      return type.normalize === undefined ? op : type.normalize(op);
+    },
+  };
+}
+
+function scenario(kinds: readonly Edit[]) {
   return fc.integer({ min: 2, max: 6 }).chain((n) =>
     fc.record({
       clients: fc.constant(n),
@@ -58,7 +74,7 @@ interface Run {
 }
 
 function play<S, O>(adapter: Adapter<S, O>, run: Run): Outcome {
-  const net = new Network(adapter, run.clients, { retention: run.retention, maxClients: run.maxClients });
+  const net = new Network(adapter, run.clients, { retention: run.retention, maxClients: run.maxClients }, refusingPoison(adapter));
   const inserted = new Set<string>();
   let marker = 0;
   const fresh = () => String.fromCodePoint(0x4e00 + marker++);
@@ -68,9 +84,9 @@ function play<S, O>(adapter: Adapter<S, O>, run: Run): Outcome {
         const [, i, kind, a, b] = action;
         const client = net.clients[i]!;
         const length = [...adapter.text(client.document)].length;
-        if (kind === 'insert' || length === 0) {
-          const text = b % 2 === 0 ? fresh() : fresh() + fresh();
-          for (const c of text) inserted.add(c);
+        if (kind === 'insert' || kind === 'poison' || length === 0) {
+          const text = (kind === 'poison' ? POISON : '') + (b % 2 === 0 ? fresh() : fresh() + fresh());
+          for (const c of text) if (c !== POISON) inserted.add(c);
           client.submit(adapter.insert(a % (length + 1), text));
         } else {
           const at = a % length;
@@ -126,8 +142,9 @@ function counts(text: string): Map<string, number> {
 describe.each(adapters)('control convergence: $name', (adapter) => {
   it('every client equals the server at quiescence, and no op is applied twice', () => {
     fc.assert(
-      fc.property(scenario(editKinds), (run) => {
+      fc.property(scenario(['insert', 'insert', 'delete', 'format', 'poison']), (run) => {
         const outcome = play(adapter, run);
+        expect(outcome.server).not.toContain(POISON);
         for (const [c, n] of counts(outcome.server)) expect(n, `marker ${c}`).toBe(1);
       }),
       runs(60),
@@ -136,9 +153,10 @@ describe.each(adapters)('control convergence: $name', (adapter) => {
 
   it('with inserts only, every op not taken back is applied exactly once', () => {
     fc.assert(
-      fc.property(scenario(['insert']), (run) => {
+      fc.property(scenario(['insert', 'insert', 'insert', 'poison']), (run) => {
         const outcome = play(adapter, run);
         const seen = counts(outcome.server);
+        expect(seen.has(POISON)).toBe(false);
         for (const c of outcome.inserted) {
           const n = seen.get(c) ?? 0;
           if (outcome.unconfirmed.has(c)) expect(n).toBeLessThanOrEqual(1);

@@ -9,6 +9,7 @@ import {
   OTServer,
   type ClientMessage,
   type OTServerOptions,
+  type OTType,
   type RejectEvent,
   type ServerMessage,
 } from '../../../src/ot/control/index.js';
@@ -30,12 +31,14 @@ export class Network<S, O> {
   /** Every op message a client has sent, for replaying copies. */
   readonly sent: ClientMessage<O>[] = [];
 
+  /** `serverType` defaults to the adapter's type; a stricter one makes the server reject ops. */
   constructor(
     readonly adapter: Adapter<S, O>,
     count: number,
     options: OTServerOptions<S> = {},
+    serverType: OTType<S, O> = adapter.type,
   ) {
-    this.server = new OTServer(adapter.type, options);
+    this.server = new OTServer(serverType, options);
     for (let i = 0; i < count; i++) {
       const link: Link<S, O> = { up: [], down: [], open: false };
       this.links.push(link);
