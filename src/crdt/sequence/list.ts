@@ -4,6 +4,10 @@ import { TAG } from '../tags.js';
 import { sequenceCodec, type ContentCodec } from './codec.js';
 import { Sequence } from './sequence.js';
 
+function itemOf(items: JsonValue[], offset: number): JsonValue {
+  return items[offset]!;
+}
+
 const listItems: ContentCodec<JsonValue[]> = {
   measure: (items) => items.length,
   cut: (items, start, end) => items.slice(start, end),
@@ -105,8 +109,7 @@ export class List<T extends JsonValue = JsonValue> extends Sequence<JsonValue[]>
    */
   get(index: number): T {
     this.checkIndex(index, this.length - 1, 'index');
-    const at = this.itemAt(index);
-    return at.span.content![at.offset] as T;
+    return this.readItem(index, itemOf) as T;
   }
 
   /** The items, as a new array. */

@@ -166,11 +166,10 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   protected range(start: number, end: number): C {
     const parts: C[] = [];
     if (start >= end) return this.joinAll(parts);
-    const at = this.tree.findVisible(start);
-    let span: Span<C> | undefined = at.span;
+    let span: Span<C> | undefined = this.tree.findVisible(start);
     let leaf = span.leaf;
-    let i = at.index;
-    let offset = at.offset;
+    let i = this.tree.foundIndex;
+    let offset = this.tree.foundOffset;
     let left = end - start;
     while (left > 0 && span !== undefined) {
       if (!span.deleted) {
@@ -191,9 +190,10 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     return this.joinAll(parts);
   }
 
-  /** The visible span holding item `index` and the item's offset in it. */
-  protected itemAt(index: number): { readonly span: Span<C>; readonly offset: number } {
-    return this.tree.findVisible(index);
+  /** Item `index` (0 ≤ index < length) of the visible content, through `read`. */
+  protected readItem<R>(index: number, read: (content: C, offset: number) => R): R {
+    const span = this.tree.findVisible(index);
+    return read(span.content!, this.tree.foundOffset);
   }
 
   // ---- The id index -----------------------------------------------------------------
@@ -317,18 +317,19 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       }
       at = 0;
     } else {
-      const found = tree.findVisible(index - 1);
-      const span = found.span;
+      const span = tree.findVisible(index - 1);
+      const foundIndex = tree.foundIndex;
+      const foundOffset = tree.foundOffset;
       leftRep = span.rep;
-      leftCtr = span.ctr + found.offset;
-      if (found.offset < span.len - 1) {
-        const right = this.split(span, found.index, found.offset + 1);
+      leftCtr = span.ctr + foundOffset;
+      if (foundOffset < span.len - 1) {
+        const right = this.split(span, foundIndex, foundOffset + 1);
         rightRep = right.rep;
         rightCtr = right.ctr;
         leaf = span.leaf;
         at = leaf.spans.indexOf(span) + 1;
       } else {
-        const next = tree.nextAt(span.leaf, found.index);
+        const next = tree.nextAt(span.leaf, foundIndex);
         if (next !== undefined) {
           rightRep = next.rep;
           rightCtr = next.ctr;
@@ -343,7 +344,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
           return;
         }
         leaf = span.leaf;
-        at = found.index + 1;
+        at = foundIndex + 1;
       }
     }
     tree.touched(leaf);
@@ -356,10 +357,9 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   /** Deletes `count` visible items from `index`; the caller has checked both. */
   protected deleteItems(index: number, count: number): void {
     const tree = this.tree;
-    const found = tree.findVisible(index);
+    let span = tree.findVisible(index);
+    let offset = tree.foundOffset;
     let ctr = this.spend(count);
-    let span = found.span;
-    let offset = found.offset;
     let left = count;
     for (;;) {
       if (!span.deleted) {
@@ -407,12 +407,14 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       const lastLen = entries[k + 1]!;
       const lastTarget = entries[k + 3]!;
       const lastDir = entries[k + 4]!;
-      for (const d of lastLen === 1 ? [1, -1] : [lastDir]) {
+      // A single deletion has no direction yet: the next one can give it either.
+      for (let d = lastLen === 1 ? 1 : lastDir; d >= -1; d -= 2) {
         if (targetCtr === lastTarget + lastLen * d && (len === 1 || direction === d)) {
           entries[k + 1] = lastLen + len;
           entries[k + 4] = d;
           return;
         }
+        if (lastLen !== 1) break;
       }
     }
     entries.push(ctr, len, targetRep, targetCtr, len === 1 ? 1 : direction);
@@ -431,8 +433,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     if (assoc === 'before' ? index === 0 : index === this.length) {
       return Object.freeze({ edge: assoc === 'before' ? 'start' : 'end' });
     }
-    const at = this.tree.findVisible(assoc === 'before' ? index - 1 : index);
-    return Object.freeze({ replica: this.names[at.span.rep]!, counter: at.span.ctr + at.offset, assoc });
+    const span = this.tree.findVisible(assoc === 'before' ? index - 1 : index);
+    return Object.freeze({ replica: this.names[span.rep]!, counter: span.ctr + this.tree.foundOffset, assoc });
   }
 
   /**
@@ -691,6 +693,11 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     // Depth-first, so that each run follows its origins; a cycle is refused.
     const order: Fresh<C>[] = [];
     const stack: Fresh<C>[] = [];
+    const visit = (run: Fresh<C>, dep: Fresh<C> | undefined): void => {
+      if (dep === undefined || dep.mark === 2) return;
+      if (dep.mark === 1) throw new DecodeError('invalid-value', `runs ${itemName(run.rep, run.ctr)} and ${itemName(dep.rep, dep.ctr)} are each other's origins`);
+      stack.push(dep);
+    };
     for (const root of fresh) {
       if (root.mark !== 0) continue;
       stack.push(root);
@@ -698,11 +705,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         const run = stack[stack.length - 1]!;
         if (run.mark === 0) {
           run.mark = 1;
-          for (const dep of [dependency(run.leftRep, run.leftCtr, 'left'), dependency(run.rightRep, run.rightCtr, 'right')]) {
-            if (dep === undefined || dep.mark === 2) continue;
-            if (dep.mark === 1) throw new DecodeError('invalid-value', `runs ${itemName(run.rep, run.ctr)} and ${itemName(dep.rep, dep.ctr)} are each other's origins`);
-            stack.push(dep);
-          }
+          visit(run, dependency(run.leftRep, run.leftCtr, 'left'));
+          visit(run, dependency(run.rightRep, run.rightCtr, 'right'));
         } else {
           stack.pop();
           if (run.mark === 1) {

@@ -12,6 +12,10 @@ function isLow(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
+function highAt(s: string, offset: number): boolean {
+  return isHigh(s.charCodeAt(offset));
+}
+
 const textItems: ContentCodec<string> = {
   measure: (s) => s.length,
   cut: (s, start, end) => s.slice(start, end),
@@ -82,8 +86,7 @@ export class Text extends Sequence<string> {
   private checkBoundary(index: number, what: string): void {
     if (index <= 0 || index >= this.length) return;
     // The text is well-formed, so a high surrogate before the index has its pair after it.
-    const at = this.itemAt(index - 1);
-    if (isHigh(at.span.content!.charCodeAt(at.offset))) throw new RangeError(`${what} ${index} would split a surrogate pair`);
+    if (this.readItem(index - 1, highAt)) throw new RangeError(`${what} ${index} would split a surrogate pair`);
   }
 
   /**

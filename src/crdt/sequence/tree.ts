@@ -64,14 +64,6 @@ function bump<C>(node: Node<C> | undefined, len: number, size: number): void {
   }
 }
 
-/** Where a visible index falls: the span holding it, and the offset within the span. */
-export interface Cursor<C> {
-  span: Span<C>;
-  /** Index of `span` in its leaf. */
-  index: number;
-  offset: number;
-}
-
 /** The span tree. */
 export class SpanTree<C> {
   root: Node<C> = new Leaf<C>();
@@ -81,6 +73,10 @@ export class SpanTree<C> {
   // moves through one leaf for a while, so most lookups start there, not at the root.
   private cacheLeaf: Leaf<C> | undefined = undefined;
   private cacheStart = 0;
+  /** Where the last {@link findVisible} landed: the span's index in its leaf. */
+  foundIndex = 0;
+  /** Where the last {@link findVisible} landed: the item's offset in the span. */
+  foundOffset = 0;
 
   /** Visible items. */
   get len(): number {
@@ -103,10 +99,11 @@ export class SpanTree<C> {
   }
 
   /**
-   * The visible item at `index` (0 ≤ index < len): its span, the span's index in its
-   * leaf, and the item's offset in the span.
+   * The span holding the visible item at `index` (0 ≤ index < len); the span's index in
+   * its leaf and the item's offset in the span are left in {@link foundIndex} and
+   * {@link foundOffset} (no object per lookup: this runs on every keystroke).
    */
-  findVisible(index: number): Cursor<C> {
+  findVisible(index: number): Span<C> {
     let leaf: Leaf<C>;
     let rest: number;
     const cached = this.cacheLeaf;
@@ -134,7 +131,11 @@ export class SpanTree<C> {
     for (let i = 0; ; i++) {
       const span = spans[i]!;
       if (!span.deleted) {
-        if (rest < span.len) return { span, index: i, offset: rest };
+        if (rest < span.len) {
+          this.foundIndex = i;
+          this.foundOffset = rest;
+          return span;
+        }
         rest -= span.len;
       }
     }
