@@ -34,3 +34,4 @@ export {
   textOpCodec,
 } from './codec.js';
 export { Rope } from './rope.js';
+export * from './control/index.js';
