@@ -37,7 +37,7 @@ export type ChangeOrigin = 'local' | 'remote' | 'rollback';
  * A change to the client's document. `op` turned `before` into `after`; a `reset` replaced
  * the document by a server snapshot (plus any unsent local ops) and has no op.
  */
-export type ChangeEvent<Snapshot, Op> =
+export type DocumentChange<Snapshot, Op> =
   | { readonly kind: 'op'; readonly origin: ChangeOrigin; readonly op: Op; readonly before: Snapshot; readonly after: Snapshot }
   | { readonly kind: 'reset'; readonly origin: 'snapshot'; readonly before: Snapshot; readonly after: Snapshot };
 
@@ -111,7 +111,7 @@ export class OTClient<Snapshot, Op> {
   private inflight: InFlight<Op> | undefined;
   private buffer: Op | undefined;
   private link: Connection = 'offline';
-  private readonly changeListeners = new Set<(event: ChangeEvent<Snapshot, Op>) => void>();
+  private readonly changeListeners = new Set<(event: DocumentChange<Snapshot, Op>) => void>();
   private readonly rejectListeners = new Set<(event: RejectEvent<Op>) => void>();
 
   /**
@@ -230,12 +230,12 @@ export class OTClient<Snapshot, Op> {
    * Listens for changes to {@link document}, local ones included. Returns an unsubscribe
    * function.
    */
-  on(event: 'change', listener: (event: ChangeEvent<Snapshot, Op>) => void): () => void;
+  on(event: 'change', listener: (event: DocumentChange<Snapshot, Op>) => void): () => void;
   /** Listens for local ops taken back. Returns an unsubscribe function. */
   on(event: 'reject', listener: (event: RejectEvent<Op>) => void): () => void;
   on(
     event: 'change' | 'reject',
-    listener: ((event: ChangeEvent<Snapshot, Op>) => void) | ((event: RejectEvent<Op>) => void),
+    listener: ((event: DocumentChange<Snapshot, Op>) => void) | ((event: RejectEvent<Op>) => void),
   ): () => void {
     const set: Set<typeof listener> = event === 'change' ? this.changeListeners : this.rejectListeners;
     set.add(listener);
@@ -429,7 +429,7 @@ export class OTClient<Snapshot, Op> {
     }
   }
 
-  private emitChange(event: ChangeEvent<Snapshot, Op>): void {
+  private emitChange(event: DocumentChange<Snapshot, Op>): void {
     for (const listener of [...this.changeListeners]) listener(event);
   }
 

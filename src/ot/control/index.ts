@@ -5,7 +5,7 @@
  */
 export {
   OTClient,
-  type ChangeEvent,
+  type DocumentChange,
   type ChangeOrigin,
   type ClientState,
   type Connection,

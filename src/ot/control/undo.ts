@@ -9,7 +9,7 @@
  * rollback) is transformed down each stack, top first, rewriting every entry to apply
  * after it: this is what keeps an undo from reverting other people's work.
  */
-import type { ChangeEvent, OTClient } from './client.js';
+import type { DocumentChange, OTClient } from './client.js';
 import { invertAt } from './type.js';
 
 /** How an {@link UndoManager} groups and how much it keeps. */
@@ -35,7 +35,8 @@ export interface UndoOptions {
  * against `Manager` targets vague names, and this one is the domain's.
  *
  * A server snapshot (after a long absence) clears both stacks: without the history in
- * between, old steps cannot be rewritten.
+ * between, old steps cannot be rewritten. So does a local op the type fails to invert,
+ * since the steps below it would no longer apply in order.
  *
  * @example
  * const undo = new UndoManager(client, { window: 500 });
@@ -131,7 +132,7 @@ export class UndoManager<Snapshot, Op> {
     return true;
   }
 
-  private observe(event: ChangeEvent<Snapshot, Op>): void {
+  private observe(event: DocumentChange<Snapshot, Op>): void {
     if (event.kind === 'reset') {
       this.clear();
       return;
@@ -142,7 +143,14 @@ export class UndoManager<Snapshot, Op> {
       return;
     }
     if (this.replaying) return;
-    const inverse = invertAt(this.client.type, event.op, event.before);
+    let inverse: Op;
+    try {
+      inverse = invertAt(this.client.type, event.op, event.before);
+    } catch {
+      // Steps below an op that cannot be undone would no longer apply in order.
+      this.clear();
+      return;
+    }
     const at = this.now();
     const top = this.undos[this.undos.length - 1];
     if (top !== undefined && this.lastLocal !== undefined && at - this.lastLocal < this.window) {

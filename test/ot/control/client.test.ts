@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   OTClient,
-  type ChangeEvent,
+  type DocumentChange,
   type ClientMessage,
   type OTType,
   type RejectEvent,
@@ -13,7 +13,7 @@ type Op = ReturnType<typeof insert>;
 
 function setup<S, O>(type: OTType<S, O>, snapshot: S, online = true) {
   const sent: ClientMessage<O>[] = [];
-  const changes: ChangeEvent<S, O>[] = [];
+  const changes: DocumentChange<S, O>[] = [];
   const rejects: RejectEvent<O>[] = [];
   const client = new OTClient(type, { client: 'me', send: (m) => sent.push(m), snapshot });
   client.on('change', (e) => changes.push(e));

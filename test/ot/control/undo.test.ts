@@ -179,3 +179,23 @@ describe.each(adapters)('UndoManager with a server: $name', (adapter) => {
     );
   });
 });
+
+describe('UndoManager and ops it cannot invert', () => {
+  it('clears its stacks rather than failing the edit', () => {
+    let refuse = false;
+    const picky: OTType<string, ReturnType<typeof insert>> = {
+      ...plainTextType,
+      invertWithDoc: (op, before) => {
+        if (refuse) throw new Error('cannot invert');
+        return plainTextType.invertWithDoc!(op, before);
+      },
+    };
+    const client = new OTClient(picky, { client: 'me', send: () => {}, snapshot: 'abc' });
+    const undo = new UndoManager(client, { window: 0 });
+    client.submit(insert(0, 'x'));
+    refuse = true;
+    client.submit(insert(0, 'y'));
+    expect(client.document).toBe('yxabc');
+    expect(undo.canUndo).toBe(false);
+  });
+});
