@@ -34,12 +34,14 @@ export type Connection = 'offline' | 'joining' | 'online';
 export type ChangeOrigin = 'local' | 'remote' | 'rollback';
 
 /**
- * A change to the client's document. `op` turned `before` into `after`; a `reset` replaced
- * the document by a server snapshot (plus any unsent local ops) and has no op.
+ * A change to the client's document. `op` turned `before` into `after`. A `reset` has no
+ * op: the document was replaced by a server snapshot plus any unsent local ops
+ * (`snapshot`), or by the confirmed document after a rejected op the type could not
+ * invert (`rollback`).
  */
 export type DocumentChange<Snapshot, Op> =
   | { readonly kind: 'op'; readonly origin: ChangeOrigin; readonly op: Op; readonly before: Snapshot; readonly after: Snapshot }
-  | { readonly kind: 'reset'; readonly origin: 'snapshot'; readonly before: Snapshot; readonly after: Snapshot };
+  | { readonly kind: 'reset'; readonly origin: 'snapshot' | 'rollback'; readonly before: Snapshot; readonly after: Snapshot };
 
 /**
  * Why local ops were taken back: a server {@link RejectReason}, or
@@ -315,7 +317,7 @@ export class OTClient<Snapshot, Op> {
     const dropped = this.buffer;
     this.current = this.confirmed;
     this.buffer = undefined;
-    this.emitChange({ kind: 'reset', origin: 'snapshot', before, after: this.confirmed });
+    this.emitChange({ kind: 'reset', origin: 'rollback', before, after: this.confirmed });
     this.emitReject(rejection);
     if (dropped !== undefined) this.emitReject(dependent(inflight.seq, dropped));
   }

@@ -257,7 +257,7 @@ describe('OTClient rejection', () => {
     client.receive({ kind: 'reject', seq: 0, reason: 'does-not-fit', detail: '' });
     expect(view(client)).toMatchObject({ document: 'abc', state: 'synchronised' });
     expect(rejects.map((r) => r.reason)).toEqual(['does-not-fit', 'depends-on-rejected']);
-    expect(changes.at(-1)).toMatchObject({ kind: 'reset', after: 'abc' });
+    expect(changes.at(-1)).toMatchObject({ kind: 'reset', origin: 'rollback', after: 'abc' });
   });
 });
 
