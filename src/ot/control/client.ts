@@ -100,7 +100,7 @@ interface InFlight<Op> {
  * const client = new OTClient(textType, { client: crypto.randomUUID(), send: (m) => socket.send(m) });
  * client.connected();
  * socket.onmessage = (m) => client.receive(m);
- * client.submit([5, ' world']);
+ * client.submit([{ retain: 5 }, { insert: ' world' }]);
  */
 export class OTClient<Snapshot, Op> {
   /** This client's id. */

@@ -6,17 +6,18 @@
  *
  * Client to server:
  *
- *   { kind: 'hello', client: 'c1', revision: 4 }                      join; I have seen 4
- *   { kind: 'op', client: 'c1', seq: 7, base: 4, op: [2, 'x'] }       my 7th op, made on 4
+ *   { kind: 'hello', client: 'c1', revision: 4 }                       join; I have seen 4
+ *   { kind: 'op', client: 'c1', seq: 7, base: 4, op: [{ insert: 'x' }] }
+ *                                                                      my op 7, made on 4
  *
  * Server to client:
  *
- *   { kind: 'ack', seq: 7, revision: 6 }                              your op 7 became revision 6
- *   { kind: 'remote', revision: 5, op: [0, 'y'] }                     another client's op, revision 5
- *   { kind: 'ready', revision: 6 }                                    catch-up after hello is over
- *   { kind: 'snapshot', revision: 90, snapshot: 'yx…', receipt }      history you need is pruned
- *   { kind: 'reject', seq: 7, reason: 'does-not-fit', detail: '…' }   op 7 refused for good
- *   { kind: 'retry', seq: 7 }                                         op 7 not applied: resend on your newest revision
+ *   { kind: 'remote', revision: 5, op: [{ insert: 'y' }] }             another client's op, making 5
+ *   { kind: 'ack', seq: 7, revision: 6 }                               your op 7 made revision 6
+ *   { kind: 'ready', revision: 6 }                                     catch-up after hello is over
+ *   { kind: 'snapshot', revision: 90, snapshot: 'yx…', receipt }       the history you need is pruned
+ *   { kind: 'reject', seq: 7, reason: 'does-not-fit', detail: '…' }    op 7 refused for good
+ *   { kind: 'retry', seq: 7 }                                          op 7 not applied: resend it on your newest revision
  */
 import { replicaIdProblem } from '../../codec/index.js';
 import { ProtocolError } from './errors.js';

@@ -40,7 +40,7 @@ export interface UndoOptions {
  *
  * @example
  * const undo = new UndoManager(client, { window: 500 });
- * client.submit([0, 'hi']);
+ * client.submit([{ insert: 'hi' }]);
  * undo.undo(); // removes 'hi'
  * undo.redo(); // puts it back
  */
