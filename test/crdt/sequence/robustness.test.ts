@@ -1,0 +1,181 @@
+/**
+ * Malformed sequence updates: frames that are well-formed bytes but describe an
+ * impossible document. Each is written as a JSON twin, so the rule it breaks is plain to
+ * read; each must be refused with a DecodeError (by `fromJSON` or by `apply`) and leave
+ * the replica exactly as it was. Truncated, bit-flipped, garbage and oversized frames are
+ * covered for Text and List by test/crdt/robustness.test.ts through the adapters.
+ */
+import { describe, expect, it } from 'vitest';
+import { DecodeError, fromJSON, List, Text, toJSON } from '../../../src/index.js';
+
+type Doc = Text | List;
+
+function fingerprint(doc: Doc) {
+  return {
+    content: doc instanceof Text ? doc.toString() : doc.toArray(),
+    version: doc.version(),
+    bytes: Buffer.from(doc.encode()).toString('hex'),
+    pending: doc.pending,
+  };
+}
+
+/** `payload` framed as a JSON twin of `type`. */
+function frame(type: 'text' | 'list', payload: unknown) {
+  return { format: 'tandem', version: 1, type, payload };
+}
+
+/** Expects `json` to be refused with a DecodeError whose message matches `rule`, leaving `doc` unchanged. */
+function expectRefused(doc: Doc, json: unknown, rule: RegExp): void {
+  const before = fingerprint(doc);
+  let error: unknown;
+  try {
+    doc.apply(fromJSON(json));
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(DecodeError);
+  expect((error as Error).message).toMatch(rule);
+  expect(fingerprint(doc)).toEqual(before);
+}
+
+/** Expects `json` to be accepted: the valid twin of a refused case. */
+function expectAccepted(doc: Doc, json: unknown): void {
+  expect(() => doc.apply(fromJSON(json))).not.toThrow();
+}
+
+/**
+ * A replica of 'a' holding 'ab😀cd' then deleting 'd': items a1..a6 are 'a', 'b', the two
+ * halves of '😀', 'c', 'd'; event a7 is a deletion, not an item.
+ */
+function target(): Text {
+  const doc = new Text({ replica: 'a' });
+  doc.insert(0, 'ab😀cd').delete(5, 1);
+  return doc;
+}
+
+const id = (replica: string, counter: number) => ({ replica, counter });
+
+/** A delta from replica 'z' on top of `target()`: its runs and deletions. */
+function delta(runs: unknown[], deletions: unknown[] = [], version: Record<string, number> = { a: 7, z: 1 }) {
+  return frame('text', { version, base: { a: 7 }, exact: true, runs, deletions });
+}
+
+describe('Text refuses updates that describe an impossible document, and stays unchanged', () => {
+  it('the valid update these cases break is accepted', () => {
+    const doc = target();
+    expectAccepted(doc, delta([{ replica: 'z', counter: 1, length: 1, left: id('a', 2), right: id('a', 3), content: 'X' }]));
+    expect(doc.toString()).toBe('abX😀c');
+    const other = target();
+    expectAccepted(other, delta([], [{ replica: 'z', counter: 1, length: 1, target: id('a', 5), direction: 1 }]));
+    expect(other.toString()).toBe('ab😀');
+  });
+
+  it('a left or right origin that is not an item (a deletion event), or that nobody made', () => {
+    const doc = target();
+    const run = { replica: 'z', counter: 1, length: 1, content: 'X' };
+    expectRefused(doc, delta([{ ...run, left: id('a', 7), right: null }]), /origin \(a, 7\) is not an inserted item/);
+    expectRefused(doc, delta([{ ...run, left: null, right: id('a', 7) }]), /origin \(a, 7\) is not an inserted item/);
+    // Refused while the twin is turned into bytes (see SEQUENCE_BUGS 3 for the message).
+    expectRefused(doc, delta([{ ...run, left: id('ghost', 1), right: null }]), /ghost/);
+    expectRefused(
+      doc,
+      delta([{ ...run, left: id('ghost', 1), right: null }], [], { a: 7, z: 1, ghost: 1 }),
+      /ghost|missing|origin/,
+    );
+  });
+
+  it('a run that is its own origin, or two runs that are each other\u2019s origins', () => {
+    const doc = target();
+    expectRefused(doc, delta([{ replica: 'z', counter: 1, length: 1, left: id('z', 1), right: null, content: 'X' }]), /origin/);
+    expectRefused(
+      doc,
+      delta(
+        [
+          { replica: 'y', counter: 1, length: 1, left: id('z', 1), right: null, content: 'Y' },
+          { replica: 'z', counter: 1, length: 1, left: id('y', 1), right: null, content: 'Z' },
+        ],
+        [],
+        { a: 7, y: 1, z: 1 },
+      ),
+      /origin/,
+    );
+    // A cycle through right origins, in a whole state.
+    expectRefused(
+      new Text({ replica: 'fresh' }),
+      frame('text', {
+        version: { y: 1, z: 1 },
+        base: {},
+        exact: false,
+        runs: [
+          { replica: 'y', counter: 1, length: 1, left: null, right: id('z', 1), content: 'Y' },
+          { replica: 'z', counter: 1, length: 1, left: null, right: id('y', 1), content: 'Z' },
+        ],
+        deleted: [],
+      }),
+      /origin/,
+    );
+  });
+
+  it('deleting an item that does not exist', () => {
+    const doc = target();
+    const deletion = { replica: 'z', counter: 1, length: 1, direction: 1 };
+    expectRefused(doc, delta([], [{ ...deletion, target: id('a', 7) }]), /not an inserted item/);
+    expectRefused(doc, delta([], [{ ...deletion, target: id('a', 8) }]), /outside the frame's version/);
+    expectRefused(doc, delta([], [{ ...deletion, length: 2, target: id('a', 6) }], { a: 7, z: 2 }), /not an inserted item/);
+  });
+
+  it('an insertion or deletion that would split a surrogate pair', () => {
+    const doc = target();
+    expectRefused(doc, delta([{ replica: 'z', counter: 1, length: 1, left: id('a', 3), right: id('a', 4), content: 'X' }]), /split a character/);
+    expectRefused(doc, delta([], [{ replica: 'z', counter: 1, length: 1, target: id('a', 3), direction: 1 }]), /split a character/);
+    expectRefused(doc, delta([], [{ replica: 'z', counter: 1, length: 1, target: id('a', 4), direction: 1 }]), /split a character/);
+    // Half a pair as content is not text at all.
+    expectRefused(doc, delta([{ replica: 'z', counter: 1, length: 1, left: id('a', 2), right: id('a', 3), content: '\ud83d' }]), /surrogate/);
+  });
+
+  it('counters outside the frame\u2019s base and version', () => {
+    const doc = target();
+    const run = { replica: 'z', length: 1, left: id('a', 2), right: id('a', 3), content: 'X' };
+    expectRefused(doc, delta([{ ...run, counter: 2 }]), /outside the frame's base and version|missing/);
+    // An event of 'a' at or below the base.
+    expectRefused(doc, delta([{ ...run, replica: 'a', counter: 7 }], [], { a: 8 }), /./);
+    expectRefused(doc, delta([{ ...run, counter: 1 }], [], { a: 7, z: 2 }), /missing/);
+  });
+
+  it('content whose length differs from the run\u2019s', () => {
+    const doc = target();
+    const run = { replica: 'z', counter: 1, left: id('a', 2), right: id('a', 3) };
+    expectRefused(doc, delta([{ ...run, length: 1, content: 'XY' }]), /length/);
+    expectRefused(doc, delta([{ ...run, length: 2, content: 'X' }], [], { a: 7, z: 2 }), /length/);
+    expectRefused(doc, delta([{ ...run, length: 1, content: 'X', deleted: true }]), /content exactly when it is not deleted/);
+  });
+
+  it('a valid whole state stays valid through its JSON twin, and every case above left the replica usable', () => {
+    const doc = target();
+    const json = toJSON(doc.encode());
+    const copy = new Text({ replica: 'copy' });
+    copy.apply(fromJSON(json));
+    expect(copy.toString()).toBe('ab😀c');
+    doc.insert(0, '>');
+    copy.apply(doc.encode(copy.version()));
+    expect(copy.toString()).toBe('>ab😀c');
+  });
+});
+
+describe('List refuses impossible updates', () => {
+  it('an origin that does not exist, a cycle, a deletion of nothing, a content length mismatch', () => {
+    const doc = new List<number>({ replica: 'a' });
+    doc.insert(0, 1, 2, 3).delete(2, 1);
+    const listDelta = (runs: unknown[], deletions: unknown[] = [], version: Record<string, number> = { a: 4, z: 1 }) =>
+      frame('list', { version, base: { a: 4 }, exact: true, runs, deletions });
+    const run = { replica: 'z', counter: 1, length: 1, content: [9] };
+    expectAccepted(new List({ replica: 'a' }), frame('list', toJSON(doc.encode()).payload));
+    expectRefused(doc, listDelta([{ ...run, left: id('a', 4), right: null }]), /not an inserted item/);
+    expectRefused(doc, listDelta([{ ...run, left: id('z', 1), right: null }]), /origin/);
+    expectRefused(doc, listDelta([], [{ replica: 'z', counter: 1, length: 1, target: id('a', 4), direction: 1 }]), /not an inserted item/);
+    expectRefused(doc, listDelta([{ ...run, length: 2, content: [9] }], [], { a: 4, z: 2 }), /length/);
+    expectRefused(doc, listDelta([{ ...run, left: null, right: null, content: [() => 1] }]), /./);
+    expectAccepted(doc, listDelta([{ ...run, left: id('a', 1), right: id('a', 2) }]));
+    expect(doc.toArray()).toEqual([1, 9, 2]);
+  });
+});
