@@ -184,7 +184,11 @@ export class OTClient<Snapshot, Op> {
     this.emitChange({ kind: 'op', origin: 'local', op, before, after });
   }
 
-  /** Joins the server over a new connection: sends hello; the op in flight is resent once the server answers. */
+  /**
+   * Joins the server over a new connection: sends hello; the op in flight is resent once
+   * the server answers. Call it once per connection, after {@link disconnected} for the
+   * previous one.
+   */
   connected(): void {
     this.link = 'joining';
     this.send({ kind: 'hello', client: this.client, revision: this.seen });
