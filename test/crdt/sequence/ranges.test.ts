@@ -98,7 +98,7 @@ describe('List.get', () => {
     const list = new List<number>({ replica: 'a' }).insert(0, 1, 2, 3);
     for (const i of [-1, 3, 4, 0.5, Number.NaN, Number.POSITIVE_INFINITY]) expectRangeError(list, () => list.get(i));
     expect(list.get(2)).toBe(3);
-    const empty = new List({ replica: 'b' });
+    const empty = new List<number>({ replica: 'b' });
     expectRangeError(empty, () => empty.get(0));
   });
 });
