@@ -82,6 +82,13 @@ describe('OTServer', () => {
     ]);
   });
 
+  it('rejects an op based one revision ahead, and accepts one based on the current revision', () => {
+    const server = serverWith();
+    server.receive(op('b', 0, 0, insert(0, 'B')));
+    expect(server.receive(op('a', 0, 2, insert(0, 'X')))[0]!.message).toMatchObject({ kind: 'reject', reason: 'future-revision' });
+    expect(server.receive(op('a', 1, 1, insert(0, 'X')))[0]!.message).toEqual({ kind: 'ack', seq: 1, revision: 2 });
+  });
+
   it.each([
     ['not an array', { d: 3 }],
     ['a number', 7],
