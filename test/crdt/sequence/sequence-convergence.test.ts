@@ -267,3 +267,51 @@ describe.each([{ name: 'Text', makeKit: textKit }, { name: 'List', makeKit: list
     );
   });
 });
+
+describe('updates that arrive before what they build on', () => {
+  it('a chain of deltas delivered backwards, each twice, is held, then merged at once, with an event per update', () => {
+    const author = new Text({ replica: 'author' });
+    const helper = new Text({ replica: 'helper' });
+    const deltas: Uint8Array[] = [];
+    const texts: string[] = [];
+    for (let k = 0; k < 5; k++) {
+      const since = author.version();
+      if (k % 2 === 0) author.insert(author.length, `w${k}😀 `);
+      else {
+        // A concurrent edit merged in, so the chain spans two replicas.
+        helper.apply(author.encode(helper.version()));
+        helper.insert(0, `h${k}`).delete(2, 1);
+        author.apply(helper.encode(author.version()));
+      }
+      deltas.push(author.encode(since));
+      texts.push(author.toString());
+    }
+    const reader = new Text({ replica: 'reader' });
+    const seen: string[] = [];
+    reader.on('change', () => seen.push(reader.toString()));
+    for (let k = deltas.length - 1; k >= 1; k--) {
+      reader.apply(deltas[k]!);
+      reader.apply(deltas[k]!);
+      expect(reader.pending).toBe(deltas.length - k);
+      expect(reader.toString()).toBe('');
+    }
+    reader.apply(deltas[0]!);
+    expect(reader.pending).toBe(0);
+    expect(reader.toString()).toBe(author.toString());
+    expect(reader.version()).toEqual(author.version());
+    expect(seen).toEqual(texts);
+  });
+
+  it('an anchor survives a JSON round trip and resolves the same; a malformed anchor is a TypeError', () => {
+    const doc = new Text({ replica: 'a' }).insert(0, 'hello');
+    const anchor = doc.anchor(2, 'before');
+    doc.insert(0, '>>');
+    expect(doc.resolve(JSON.parse(JSON.stringify(anchor)) as Anchor)).toBe(4);
+    expect(doc.resolve({ edge: 'end' })).toBe(7);
+    for (const bad of [null, 3, 'a', { replica: 'a', counter: 1.5, assoc: 'before' }, { replica: 'a', counter: 1, assoc: 'left' }, { edge: 'middle' }]) {
+      expect(() => doc.resolve(bad as unknown as Anchor)).toThrow(TypeError);
+    }
+    expect(doc.resolve({ replica: 'nobody', counter: 1, assoc: 'after' })).toBeUndefined();
+    expect(doc.resolve({ replica: 'a', counter: 99, assoc: 'after' })).toBeUndefined();
+  });
+});
