@@ -199,3 +199,16 @@ describe('UndoManager and ops it cannot invert', () => {
     expect(undo.canUndo).toBe(false);
   });
 });
+
+describe('UndoManager and rejected ops', () => {
+  it('clears its stacks when the client rolls back a rejected op, so no undo restores text twice', () => {
+    const { client, undo } = local(plainTextType, 'xyz');
+    client.connected();
+    client.receive({ kind: 'ready', revision: 0 });
+    client.submit(remove(0, 3));
+    client.receive({ kind: 'reject', seq: 0, reason: 'does-not-fit', detail: '' });
+    expect(client.document).toBe('xyz');
+    expect(undo.undo()).toBe(false);
+    expect(client.document).toBe('xyz');
+  });
+});
