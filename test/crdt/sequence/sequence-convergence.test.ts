@@ -174,6 +174,38 @@ describe.each([{ name: 'Text', makeKit: textKit }, { name: 'List', makeKit: list
   });
 });
 
+describe.each([{ name: 'Text', makeKit: textKit }, { name: 'List', makeKit: listKit }])('$name without concurrency', ({ makeKit }) => {
+  const kit = makeKit();
+
+  it('edits by several replicas, each sent to all the others before the next: every replica is the plain model', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 4 }), fc.array(fc.tuple(fc.nat(), adapterOf(kit, []).op, fc.boolean()), { minLength: 1, maxLength: 40 }), (n, steps) => {
+        kit.fresh.next = 0;
+        const adapter = adapterOf(kit, []);
+        const docs = Array.from({ length: n }, (_, i) => kit.create(`r${i}`));
+        let model: string[] = [];
+        for (const [who, op, whole] of steps) {
+          const doc = docs[who % n]!;
+          const since = doc.version();
+          const index = kit.boundary(doc, indexOf(op[1], doc.length));
+          adapter.perform(doc, op);
+          const after = kit.units(doc);
+          if (op[0] === 'insert') {
+            const inserted = after.length - model.length;
+            model = [...model.slice(0, index), ...after.slice(index, index + inserted), ...model.slice(index)];
+          } else if (op[0] === 'delete') {
+            model = [...model.slice(0, index), ...model.slice(index + model.length - after.length)];
+          }
+          const update = whole ? doc.encode() : doc.encode(since);
+          for (const other of docs) if (other !== doc) other.apply(update);
+          for (const other of docs) expect(kit.units(other)).toEqual(model);
+        }
+      }),
+      runs(100),
+    );
+  });
+});
+
 /**
  * A single replica against a reference model that keeps deleted items in place: an
  * insert goes right after the visible item before its index (before any deleted items
