@@ -5,8 +5,8 @@
  * to the current document, and each entry below applies to the document the entries above
  * it would leave. A local op pushes its inverse (composed into the top entry when it comes
  * within the grouping window) and clears the redo stack; undo pops and applies the top
- * entry and pushes the inverse of that onto the redo stack. Another client's op (or a
- * rollback) is transformed down each stack, top first, rewriting every entry to apply
+ * entry and pushes the inverse of that onto the redo stack. Another client's op is
+ * transformed down each stack, top first, rewriting every entry to apply
  * after it: this is what keeps an undo from reverting other people's work.
  */
 import type { DocumentChange, OTClient } from './client.js';
@@ -35,8 +35,9 @@ export interface UndoOptions {
  * against `Manager` targets vague names, and this one is the domain's.
  *
  * A server snapshot (after a long absence) clears both stacks: without the history in
- * between, old steps cannot be rewritten. So does a local op the type fails to invert,
- * since the steps below it would no longer apply in order.
+ * between, old steps cannot be rewritten. So does the rollback of a rejected op, which
+ * may sit inside any step, and a local op the type fails to invert, since the steps
+ * below it would no longer apply in order.
  *
  * @example
  * const undo = new UndoManager(client, { window: 500 });
@@ -133,7 +134,9 @@ export class UndoManager<Snapshot, Op> {
   }
 
   private observe(event: DocumentChange<Snapshot, Op>): void {
-    if (event.kind === 'reset') {
+    // A rollback takes back an op that may sit inside any step; rewriting that step
+    // through the rollback would leave it undoing text the rollback already restored.
+    if (event.kind === 'reset' || event.origin === 'rollback') {
       this.clear();
       return;
     }
