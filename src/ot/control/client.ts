@@ -57,6 +57,7 @@ export type LocalRejectReason = RejectReason | 'unconfirmed' | 'history-pruned' 
 export interface RejectEvent<Op> {
   /** The sequence number the op was sent under, when it had been sent. */
   readonly seq: number | undefined;
+  /** Why the op was taken back. */
   readonly reason: LocalRejectReason;
   /** Why, in words. */
   readonly detail: string;

@@ -34,11 +34,13 @@ export interface HelloMessage {
 /** A client's op, made on revision `base`; `seq` numbers the client's ops, increasing. */
 export interface OpMessage<Op> {
   readonly kind: 'op';
+  /** The sending client's id. */
   readonly client: string;
   /** The client's sequence number for this op; a resend carries the same `seq`. */
   readonly seq: number;
   /** The revision the op was made on (or has since been transformed to). */
   readonly base: number;
+  /** The change, in the OT type's op form; the server validates it through the type. */
   readonly op: Op;
 }
 

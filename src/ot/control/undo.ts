@@ -10,7 +10,7 @@
  * after it: this is what keeps an undo from reverting other people's work.
  */
 import type { DocumentChange, OTClient } from './client.js';
-import { invertAt } from './type.js';
+import { invertAt, isInvertible } from './type.js';
 
 /** How an {@link UndoManager} groups and how much it keeps. */
 export interface UndoOptions {
@@ -66,7 +66,7 @@ export class UndoManager<Snapshot, Op> {
     options: UndoOptions = {},
   ) {
     const { type } = client;
-    if (typeof type.invertWithDoc !== 'function' && typeof type.invert !== 'function') {
+    if (!isInvertible(type)) {
       throw new TypeError(`OT type ${type.name} cannot invert ops, so its edits cannot be undone`);
     }
     this.window = nonNegative(options.window ?? 500, 'window');
