@@ -1,7 +1,7 @@
 import { composeAttributes } from '../attributes.js';
 import { OpBuilder } from '../builder.js';
-import { Kind } from '../component.js';
-import { OpCursor } from '../cursor.js';
+import { Kind, checkArray, type LooseComponent } from '../component.js';
+import { attributesOf, kindOf, lengthOf, piece } from '../cursor.js';
 import type { RichTextOp } from './types.js';
 
 /**
@@ -13,46 +13,54 @@ import type { RichTextOp } from './types.js';
  * @throws {OTError} when a component of `a` or `b` has no valid kind or length.
  */
 export function compose(a: RichTextOp, b: RichTextOp): RichTextOp {
-  const first = new OpCursor(a);
-  const second = new OpCursor(b);
+  checkArray(a);
+  checkArray(b);
+  const first: readonly LooseComponent[] = a;
+  const second: readonly LooseComponent[] = b;
   const out = new OpBuilder();
+  // Each op's position: its current component, that component's kind and attributes, and
+  // the code units of it not taken yet (Infinity past the end, where an op retains). A
+  // component is read when nothing of the previous one is left, at the top of the loop
+  // only, so that the readers are inlined in one place.
+  let i = -1;
+  let kindA = Kind.End;
+  let restA = 0;
+  let attributesA = attributesOf(undefined);
+  let j = -1;
+  let kindB = Kind.End;
+  let restB = 0;
+  let attributesB = attributesOf(undefined);
   for (;;) {
-    if (second.kind === Kind.Insert) {
-      const attributes = second.attributes;
-      out.insert(second.takeAllText(), attributes);
-      continue;
+    if (restA === 0) {
+      kindA = kindOf(first[++i]);
+      restA = lengthOf(first[i], kindA, i);
+      attributesA = attributesOf(first[i]);
     }
-    if (first.kind === Kind.Delete) {
-      out.delete(first.remaining);
-      first.next();
-      continue;
+    if (restB === 0) {
+      kindB = kindOf(second[++j]);
+      restB = lengthOf(second[j], kindB, j);
+      attributesB = attributesOf(second[j]);
     }
-    if (second.kind === Kind.End) break;
-    const n = Math.min(first.remaining, second.remaining);
-    if (second.kind === Kind.Retain) {
-      if (first.kind === Kind.Insert) {
-        const attributes = composeAttributes(first.attributes, second.attributes, false);
-        out.insert(first.takeText(n), attributes);
-      } else {
-        out.retain(n, composeAttributes(first.attributes, second.attributes, true));
-        first.skip(n);
-      }
+    if (kindB === Kind.Insert) {
+      out.insert(second[j]!.insert!, attributesB);
+      restB = 0;
+    } else if (kindA === Kind.Delete) {
+      out.delete(restA);
+      restA = 0;
+    } else if (kindA === Kind.End && kindB === Kind.End) {
+      break;
     } else {
-      if (first.kind !== Kind.Insert) out.delete(n);
-      first.skip(n);
+      const n = restA < restB ? restA : restB;
+      if (kindB === Kind.Delete) {
+        if (kindA !== Kind.Insert) out.delete(n);
+      } else if (kindA === Kind.Insert) {
+        out.insert(piece(first[i], restA, n), composeAttributes(attributesA, attributesB, false));
+      } else {
+        out.retain(n, composeAttributes(attributesA, attributesB, true));
+      }
+      restA -= n;
+      restB -= n;
     }
-    second.skip(n);
-  }
-  // `b` keeps the rest of what `a` produced.
-  while (first.kind !== Kind.End) {
-    const attributes = first.attributes;
-    if (first.kind === Kind.Insert) {
-      out.insert(first.takeAllText(), attributes);
-      continue;
-    }
-    if (first.kind === Kind.Retain) out.retain(first.remaining, attributes);
-    else out.delete(first.remaining);
-    first.next();
   }
   return out.done();
 }

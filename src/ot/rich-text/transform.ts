@@ -1,7 +1,7 @@
 import { transformAttributes } from '../attributes.js';
 import { OpBuilder } from '../builder.js';
-import { Kind } from '../component.js';
-import { OpCursor } from '../cursor.js';
+import { Kind, checkArray, type LooseComponent } from '../component.js';
+import { attributesOf, kindOf, lengthOf } from '../cursor.js';
 import { checkSide, type Side } from '../side.js';
 import type { RichTextOp } from './types.js';
 
@@ -21,28 +21,49 @@ import type { RichTextOp } from './types.js';
  */
 export function transform(a: RichTextOp, b: RichTextOp, side: Side): RichTextOp {
   checkSide(side);
+  checkArray(a);
+  checkArray(b);
   const left = side === 'left';
-  const mine = new OpCursor(a);
-  const theirs = new OpCursor(b);
+  const mine: readonly LooseComponent[] = a;
+  const theirs: readonly LooseComponent[] = b;
   const out = new OpBuilder();
-  while (mine.kind !== Kind.End) {
-    if (mine.kind === Kind.Insert && (left || theirs.kind !== Kind.Insert)) {
-      const attributes = mine.attributes;
-      out.insert(mine.takeAllText(), attributes);
-      continue;
+  // Each op's position, as in compose: current component, its kind and attributes, and
+  // the code units of it not taken yet (Infinity past the end).
+  let i = -1;
+  let kindA = Kind.End;
+  let restA = 0;
+  let attributesA = attributesOf(undefined);
+  let j = -1;
+  let kindB = Kind.End;
+  let restB = 0;
+  let attributesB = attributesOf(undefined);
+  for (;;) {
+    if (restA === 0) {
+      kindA = kindOf(mine[++i]);
+      restA = lengthOf(mine[i], kindA, i);
+      attributesA = attributesOf(mine[i]);
+      if (kindA === Kind.End) break;
     }
-    if (theirs.kind === Kind.Insert) {
-      out.retain(theirs.remaining, undefined);
-      theirs.next();
-      continue;
+    if (restB === 0) {
+      kindB = kindOf(theirs[++j]);
+      restB = lengthOf(theirs[j], kindB, j);
+      attributesB = attributesOf(theirs[j]);
     }
-    const n = Math.min(mine.remaining, theirs.remaining);
-    if (theirs.kind !== Kind.Delete) {
-      if (mine.kind === Kind.Delete) out.delete(n);
-      else out.retain(n, transformAttributes(mine.attributes, theirs.attributes, side));
+    if (kindA === Kind.Insert && (left || kindB !== Kind.Insert)) {
+      out.insert(mine[i]!.insert!, attributesA);
+      restA = 0;
+    } else if (kindB === Kind.Insert) {
+      out.retain(restB, undefined);
+      restB = 0;
+    } else {
+      const n = restA < restB ? restA : restB;
+      if (kindB !== Kind.Delete) {
+        if (kindA === Kind.Delete) out.delete(n);
+        else out.retain(n, transformAttributes(attributesA, attributesB, side));
+      }
+      restA -= n;
+      restB -= n;
     }
-    mine.skip(n);
-    theirs.skip(n);
   }
   return out.done();
 }

@@ -1,6 +1,6 @@
-import { Kind } from '../component.js';
 import { OpBuilder } from '../builder.js';
-import { OpCursor } from '../cursor.js';
+import { Kind, checkArray, type LooseComponent } from '../component.js';
+import { kindOf, lengthOf, piece } from '../cursor.js';
 import type { TextOp } from './types.js';
 
 /**
@@ -11,42 +11,47 @@ import type { TextOp } from './types.js';
  * @throws {OTError} when a component of `a` or `b` has no valid kind or length.
  */
 export function compose(a: TextOp, b: TextOp): TextOp {
-  const first = new OpCursor(a);
-  const second = new OpCursor(b);
+  checkArray(a);
+  checkArray(b);
+  const first: readonly LooseComponent[] = a;
+  const second: readonly LooseComponent[] = b;
   const out = new OpBuilder();
+  // Each op's position: its current component, that component's kind, and the code
+  // units of it not taken yet (Infinity past the end, where an op retains). A component
+  // is read when nothing of the previous one is left, at the top of the loop only, so
+  // that the readers are inlined in one place.
+  let i = -1;
+  let kindA = Kind.End;
+  let restA = 0;
+  let j = -1;
+  let kindB = Kind.End;
+  let restB = 0;
   for (;;) {
-    if (second.kind === Kind.Insert) {
-      out.insert(second.takeAllText(), undefined);
-      continue;
+    if (restA === 0) {
+      kindA = kindOf(first[++i]);
+      restA = lengthOf(first[i], kindA, i);
     }
-    if (first.kind === Kind.Delete) {
-      out.delete(first.remaining);
-      first.next();
-      continue;
+    if (restB === 0) {
+      kindB = kindOf(second[++j]);
+      restB = lengthOf(second[j], kindB, j);
     }
-    if (second.kind === Kind.End) break;
-    const n = Math.min(first.remaining, second.remaining);
-    if (second.kind === Kind.Retain) {
-      if (first.kind === Kind.Insert) out.insert(first.takeText(n), undefined);
-      else {
-        out.retain(n, undefined);
-        first.skip(n);
-      }
+    if (kindB === Kind.Insert) {
+      out.insert(second[j]!.insert!, undefined);
+      restB = 0;
+    } else if (kindA === Kind.Delete) {
+      out.delete(restA);
+      restA = 0;
+    } else if (kindA === Kind.End && kindB === Kind.End) {
+      break;
     } else {
-      if (first.kind !== Kind.Insert) out.delete(n);
-      first.skip(n);
+      const n = restA < restB ? restA : restB;
+      if (kindB === Kind.Delete) {
+        if (kindA !== Kind.Insert) out.delete(n);
+      } else if (kindA === Kind.Insert) out.insert(piece(first[i], restA, n), undefined);
+      else out.retain(n, undefined);
+      restA -= n;
+      restB -= n;
     }
-    second.skip(n);
-  }
-  // `b` keeps the rest of what `a` produced.
-  while (first.kind !== Kind.End) {
-    if (first.kind === Kind.Insert) {
-      out.insert(first.takeAllText(), undefined);
-      continue;
-    }
-    if (first.kind === Kind.Retain) out.retain(first.remaining, undefined);
-    else out.delete(first.remaining);
-    first.next();
   }
   return out.done() as TextOp;
 }

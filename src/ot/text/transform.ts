@@ -1,6 +1,6 @@
-import { Kind } from '../component.js';
 import { OpBuilder } from '../builder.js';
-import { OpCursor } from '../cursor.js';
+import { Kind, checkArray, type LooseComponent } from '../component.js';
+import { kindOf, lengthOf } from '../cursor.js';
 import { checkSide, type Side } from '../side.js';
 import type { TextOp } from './types.js';
 
@@ -17,27 +17,47 @@ import type { TextOp } from './types.js';
  */
 export function transform(a: TextOp, b: TextOp, side: Side): TextOp {
   checkSide(side);
+  checkArray(a);
+  checkArray(b);
   const left = side === 'left';
-  const mine = new OpCursor(a);
-  const theirs = new OpCursor(b);
+  const mine: readonly LooseComponent[] = a;
+  const theirs: readonly LooseComponent[] = b;
   const out = new OpBuilder();
-  while (mine.kind !== Kind.End) {
-    if (mine.kind === Kind.Insert && (left || theirs.kind !== Kind.Insert)) {
-      out.insert(mine.takeAllText(), undefined);
-      continue;
+  // Each op's position: its current component, that component's kind, and the code
+  // units of it not taken yet (Infinity past the end, where an op retains). A component
+  // is read when nothing of the previous one is left, at the top of the loop only, so
+  // that the readers are inlined in one place.
+  let i = -1;
+  let kindA = Kind.End;
+  let restA = 0;
+  let j = -1;
+  let kindB = Kind.End;
+  let restB = 0;
+  for (;;) {
+    if (restA === 0) {
+      kindA = kindOf(mine[++i]);
+      restA = lengthOf(mine[i], kindA, i);
+      if (kindA === Kind.End) break;
     }
-    if (theirs.kind === Kind.Insert) {
-      out.retain(theirs.remaining, undefined);
-      theirs.next();
-      continue;
+    if (restB === 0) {
+      kindB = kindOf(theirs[++j]);
+      restB = lengthOf(theirs[j], kindB, j);
     }
-    const n = Math.min(mine.remaining, theirs.remaining);
-    if (theirs.kind !== Kind.Delete) {
-      if (mine.kind === Kind.Delete) out.delete(n);
-      else out.retain(n, undefined);
+    if (kindA === Kind.Insert && (left || kindB !== Kind.Insert)) {
+      out.insert(mine[i]!.insert!, undefined);
+      restA = 0;
+    } else if (kindB === Kind.Insert) {
+      out.retain(restB, undefined);
+      restB = 0;
+    } else {
+      const n = restA < restB ? restA : restB;
+      if (kindB !== Kind.Delete) {
+        if (kindA === Kind.Delete) out.delete(n);
+        else out.retain(n, undefined);
+      }
+      restA -= n;
+      restB -= n;
     }
-    mine.skip(n);
-    theirs.skip(n);
   }
   return out.done() as TextOp;
 }
