@@ -147,7 +147,21 @@ class CounterColumn {
  * deletions tile (base, version] with no gap or overlap; otherwise runs lie in it and do
  * not overlap.
  */
-function checkEvents(r: Reader, model: SequenceModel<unknown>): void {
+function checkEvents(model: SequenceModel<unknown>, fail: (code: 'invalid-value' | 'non-canonical', message: string) => DecodeError): void {
+  const r = { error: fail };
+  // Runs, deletions and deleted ranges are each listed by replica id, then counter.
+  const sorted = (list: readonly { replica: string; counter: number }[], what: string): void => {
+    for (let k = 1; k < list.length; k++) {
+      const a = list[k - 1]!;
+      const b = list[k]!;
+      if (a.replica > b.replica || (a.replica === b.replica && a.counter >= b.counter)) {
+        throw fail('non-canonical', `${what} are listed by replica id, then counter: (${b.replica}, ${b.counter}) comes after (${a.replica}, ${a.counter})`);
+      }
+    }
+  };
+  sorted(model.runs, 'runs');
+  sorted(model.deletions, 'deletions');
+  sorted(model.deleted, 'deleted ranges');
   const spans = new Map<string, [number, number][]>();
   const add = (replica: string, counter: number, length: number): void => {
     if (counter <= model.base.get(replica) || counter + length - 1 > model.version.get(replica)) {
@@ -456,7 +470,7 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
       }
       table.finish(r);
       const model: SequenceModel<C> = { version, base, exact, runs, deletions, deleted: deletedItems };
-      checkEvents(r, model);
+      checkEvents(model, (code, message) => r.error(code, message));
       return model;
     },
 
@@ -532,7 +546,7 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
             counter: expectUint(x.counter, `${path}.counter`, 1),
             length: expectUint(x.length, `${path}.length`, 1),
           }));
-      return {
+      const model: SequenceModel<C> = {
         version: versionFromJSON(o.version, 'payload.version', limits),
         base: versionFromJSON(o.base, 'payload.base', limits),
         exact,
@@ -540,6 +554,9 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         deletions,
         deleted,
       };
+      // The writer assumes these rules; check them first for the message that names them.
+      checkEvents(model, (code, message) => new DecodeError(code, `payload: ${message}`));
+      return model;
     },
   };
 }

@@ -2,7 +2,7 @@ import { DecodeError, isWellFormed, type DecodeLimits, type Reader, type Writer 
 import type { ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import { sequenceCodec, type ContentCodec } from './codec.js';
-import { Sequence } from './sequence.js';
+import { Sequence, type Anchor } from './sequence.js';
 
 function isHigh(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
@@ -116,6 +116,18 @@ export class Text extends Sequence<string> {
     this.checkBoundary(index + count, 'end');
     if (count > 0) this.deleteItems(index, count);
     return this;
+  }
+
+  /**
+   * An anchor at `index`: `before` binds to the code unit before it, `after` to the one
+   * at it (see {@link Anchor}).
+   * @throws {RangeError} when `index` is not an integer from 0 to the length or splits a
+   *   surrogate pair, or `assoc` is neither.
+   */
+  override anchor(index: number, assoc: 'before' | 'after' = 'after'): Anchor {
+    this.checkIndex(index, this.length, 'index');
+    this.checkBoundary(index, 'index');
+    return super.anchor(index, assoc);
   }
 
   /** The text. */
