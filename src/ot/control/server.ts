@@ -58,7 +58,8 @@ interface LogEntry<Op> {
  *    revision it made, or the same `reject`) and never applied twice; an older `seq` is a
  *    stale copy and is ignored;
  * 2. an op based on a revision the server has not reached is rejected (`future-revision`);
- * 3. an op based on a revision older than the retained history gets `retry`;
+ * 3. an op based on a revision older than the retained history (or, from a client whose
+ *    de-duplication entry was evicted, older than the eviction) gets `retry`;
  * 4. an op the type cannot normalise or transform is rejected (`invalid-op`), one that does
  *    not apply to the document is rejected (`does-not-fit`); the server is unchanged.
  *
