@@ -6,8 +6,8 @@
  * kind and equal attributes are merged; between two retains, inserts come before the
  * delete; no empty attribute map; no plain retain at the end.
  */
-import { attributesEqual } from './attributes.js';
-import type { AttributeMap, Component } from './component.js';
+import { attributesEqual, nonEmpty } from './attributes.js';
+import type { AttributeMap, Component, Insert } from './component.js';
 
 /**
  * Accumulates one op. Pieces are held back until a piece of another kind arrives, so a
@@ -20,6 +20,8 @@ export class OpBuilder {
   private retainAttributes: AttributeMap | undefined = undefined;
   private inserted = '';
   private insertAttributes: AttributeMap | undefined = undefined;
+  /** The run held back, when it is one whole normalized insert taken as it is. */
+  private insertRun: Insert | undefined = undefined;
   private deleted = 0;
 
   /** Appends a retain of `n ≥ 1` code units. */
@@ -42,12 +44,24 @@ export class OpBuilder {
     if (this.inserted !== '') {
       if (attributes === this.insertAttributes || attributesEqual(attributes, this.insertAttributes)) {
         this.inserted += text;
+        this.insertRun = undefined;
         return;
       }
       this.flushInsert();
     }
     this.inserted = text;
     this.insertAttributes = attributes;
+  }
+
+  /**
+   * Appends `run`, an insert in normal form (non-empty text, attributes absent or
+   * non-empty). Unless a neighbour merges into it, the op holds this very object, which
+   * spares copying the runs of a document that an op leaves alone.
+   */
+  whole(run: Insert): void {
+    const attributes = nonEmpty(run.attributes);
+    this.insert(run.insert, attributes);
+    if (this.inserted === run.insert && attributes === run.attributes) this.insertRun = run;
   }
 
   /** Appends a delete of `n ≥ 1` code units. */
@@ -72,9 +86,12 @@ export class OpBuilder {
 
   private flushInsert(): void {
     const attributes = this.insertAttributes;
-    this.ops.push(attributes === undefined ? { insert: this.inserted } : { insert: this.inserted, attributes });
+    this.ops.push(
+      this.insertRun ?? (attributes === undefined ? { insert: this.inserted } : { insert: this.inserted, attributes }),
+    );
     this.inserted = '';
     this.insertAttributes = undefined;
+    this.insertRun = undefined;
   }
 
   private flushChange(): void {

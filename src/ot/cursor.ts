@@ -90,6 +90,11 @@ export class OpCursor {
     return this.index;
   }
 
+  /** The current component (undefined at the end). */
+  get current(): LooseComponent | undefined {
+    return this.components[this.index];
+  }
+
   /** Code units of the current component already taken. */
   get offset(): number {
     return this.length - this.remaining;

@@ -28,7 +28,11 @@ export function apply(doc: RichTextDocument, op: RichTextOp): RichTextDocument {
     let n = kind === Kind.Retain ? (c as Retain).retain : (c as { delete: number }).delete;
     while (n > 0) {
       const m = nextPiece(source, n, i);
-      if (kind === Kind.Retain) {
+      if (kind === Kind.Retain && attributes === undefined && m === source.remaining && source.offset === 0) {
+        // A whole run kept as it is: the document's own object carries over.
+        out.whole(source.current as Insert);
+        source.skip(m);
+      } else if (kind === Kind.Retain) {
         const formatted = composeAttributes(source.attributes, attributes, false);
         out.insert(source.takeText(m), formatted);
       } else source.skip(m);
@@ -37,8 +41,13 @@ export function apply(doc: RichTextDocument, op: RichTextOp): RichTextDocument {
   }
   while (source.kind !== Kind.End) {
     nextPiece(source, Infinity, op.length);
-    const attributes = source.attributes;
-    out.insert(source.takeAllText(), attributes);
+    if (source.offset === 0) {
+      out.whole(source.current as Insert);
+      source.next();
+    } else {
+      const attributes = source.attributes;
+      out.insert(source.takeAllText(), attributes);
+    }
   }
   return out.done() as RichTextDocument;
 }
