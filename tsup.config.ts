@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'crdt/index': 'src/crdt/index.ts',
+    'ot/index': 'src/ot/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

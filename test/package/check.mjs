@@ -29,10 +29,16 @@ try {
     if (root.toJSON(a.encode()).type !== 'aw-set') throw new Error('toJSON failed');
     try { b.apply(new Uint8Array([1, 2, 3])); throw new Error('no error'); }
     catch (e) { if (!(e instanceof root.DecodeError) || e.code !== 'truncated') throw e; }
+    const [add, quote] = [[{ retain: 5 }, { insert: '!' }], [{ insert: '> ' }]];
+    if (ot.text.apply(ot.text.apply('hello', quote), ot.text.transform(add, quote, 'left')) !== '> hello!') throw new Error('ot failed');
+    if (root.ot.richTextType.name !== ot.richTextType.name) throw new Error('root ot namespace differs');
+    if (ot.opToJSON(ot.encodeTextOp([{ insert: 'x' }])).type !== 'text-op') throw new Error('ot codec failed');
+    try { ot.text.apply('abc', [{ retain: 4 }]); throw new Error('no error'); }
+    catch (e) { if (!(e instanceof ot.OTError) || e.rule !== 'length-mismatch') throw e; }
     console.log('ok', Object.keys(root).length, 'exports');
   `;
-  writeFileSync(join(work, 'esm.mjs'), program("import * as root from 'tandem'; import * as crdt from 'tandem/crdt';"));
-  writeFileSync(join(work, 'cjs.cjs'), program("const root = require('tandem'); const crdt = require('tandem/crdt');"));
+  writeFileSync(join(work, 'esm.mjs'), program("import * as root from 'tandem'; import * as crdt from 'tandem/crdt'; import * as ot from 'tandem/ot';"));
+  writeFileSync(join(work, 'cjs.cjs'), program("const root = require('tandem'); const crdt = require('tandem/crdt'); const ot = require('tandem/ot');"));
   const esm = run('node', ['esm.mjs'], work).trim();
   const cjs = run('node', ['cjs.cjs'], work).trim();
   if (!esm.startsWith('ok') || !cjs.startsWith('ok')) throw new Error(`unexpected output: ${esm} / ${cjs}`);
