@@ -225,8 +225,10 @@ function targets(rows: readonly Row[], traces: readonly TraceInfo[]): string {
 
 const GENERAL_NOTES = [
   'Times are benchmark.js means (via benny) in milliseconds; ± is the relative margin of ' +
-    'error at 95% confidence with the number of samples; a case that took seconds was run ' +
-    'once or twice (“1 run” has no margin). Replay of sequential traces applies every ' +
+    'error at 95% confidence with the number of samples. A step that took 5 s or more ' +
+    '(Automerge’s replays, Loro’s concurrent replay) is timed once, by the run whose result ' +
+    'was then checked (“1 run”, no margin); on a busy machine such a figure can be off by ' +
+    'a factor of two. Replay of sequential traces applies every ' +
     'transaction as a local edit, as one transaction, change or commit where the library has ' +
     'them. Load and merge include reading the whole text afterwards, so that a library that ' +
     'decodes lazily (Loro) pays for what it deferred.',

@@ -6,17 +6,18 @@
  * into an empty replica (time); for each concurrent trace: replay with one replica per
  * agent (time). Writes bench/results/sequence.md and, beside it, sequence.svg.
  *
- *   --quick                  sveltecomponent and friendsforever only, one sample per case;
+ *   --quick                  sveltecomponent and friendsforever only, one run per case;
  *                            nothing saved unless --out= is given
  *   --full                   more samples
  *   --only=tandem,yjs        libraries (tandem, yjs, automerge, loro, json-joy, diamond-types)
  *   --trace=seph-blog1,...   traces, sequential or concurrent, by file name without .json.gz
  *   --out=path.md            where the report goes (the chart goes beside it, .svg)
  *
- * Every case is checked before it is timed: benny calls each case once before sampling
- * it, and that first call runs the step and compares the text with the trace's
+ * Every case is checked before it is sampled: benny calls each case once before sampling
+ * it, and that first call runs the step, timed, then compares the text with the trace's
  * `endContent` (replay also measures the heap then). A case whose text is wrong is
- * reported as such and its timing thrown away.
+ * reported as such and not timed. A step that took 5 s or more (1 s in a quick run) is
+ * not sampled again: its checked run is its one timing.
  */
 import { add, configure, cycle, suite } from 'benny';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,7 +34,7 @@ import {
   type SequenceModule,
   type SequentialTrace,
 } from './interfaces.js';
-import { report, type Metric, type Row, type Timing, type TraceInfo } from './report.js';
+import { milliseconds, report, type Metric, type Row, type Timing, type TraceInfo } from './report.js';
 import {
   CONCURRENT_TRACES,
   SEQUENTIAL_TRACES,
@@ -73,8 +74,14 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** How many samples a case gets, from how long its first (checking) call took. */
+/** How many samples a case gets, from how long its step took in the checking call. */
 interface Sampling {
+  /**
+   * The checked run is the case's only timing: for steps that take seconds (Automerge's
+   * replays, Loro's concurrent replay), so the suite stays within minutes. The run is
+   * timed without its check, and its figure is kept only if the check then passes.
+   */
+  readonly once: boolean;
   readonly minSamples: number;
   /** Seconds of sampling after `minSamples`, as benchmark.js' `maxTime`. */
   readonly maxTime: number;
@@ -85,16 +92,36 @@ interface Sampling {
 type Mode = 'quick' | 'default' | 'full';
 
 function sampling(mode: Mode, seconds: number): Sampling {
-  if (mode === 'quick') return { minSamples: 1, maxTime: 0, warmUps: seconds < 0.05 ? 1 : 0 };
+  if (mode === 'quick') {
+    return { once: seconds >= 1, minSamples: 1, maxTime: 0, warmUps: seconds < 0.05 ? 1 : 0 };
+  }
   if (mode === 'full') {
-    return { minSamples: seconds >= 5 ? 3 : 8, maxTime: seconds >= 5 ? 0 : 3, warmUps: seconds >= 1 ? 0 : 2 };
+    return {
+      once: false,
+      minSamples: seconds >= 5 ? 3 : 8,
+      maxTime: seconds >= 5 ? 0 : 3,
+      warmUps: seconds >= 1 ? 0 : 2,
+    };
   }
   // Default: about 0.5 s of sampling for a fast case; slow cases get few samples (the
   // Automerge replays take half a minute each, and the suite should stay near 4 minutes).
-  if (seconds >= 5) return { minSamples: 1, maxTime: 0, warmUps: 0 };
-  if (seconds >= 1) return { minSamples: 2, maxTime: 0, warmUps: 0 };
-  if (seconds >= 0.1) return { minSamples: 3, maxTime: 0.3, warmUps: 1 };
-  return { minSamples: 5, maxTime: 0.5, warmUps: 2 };
+  if (seconds >= 5) return { once: true, minSamples: 1, maxTime: 0, warmUps: 0 };
+  if (seconds >= 0.5) return { once: false, minSamples: 3, maxTime: 0, warmUps: 0 };
+  if (seconds >= 0.1) return { once: false, minSamples: 4, maxTime: 0.3, warmUps: 1 };
+  return { once: false, minSamples: 5, maxTime: 0.5, warmUps: 2 };
+}
+
+/** What a checking call found: a problem or nothing, and how long the step itself took. */
+interface Checked {
+  readonly problem: string | undefined;
+  readonly seconds: number;
+}
+
+/** Runs `step`, returning its result and its duration in seconds. */
+function timeStep<T>(step: () => T): [T, number] {
+  const started = performance.now();
+  const result = step();
+  return [result, (performance.now() - started) / 1000];
 }
 
 /** Collects garbage as thoroughly as a synchronous caller can. */
@@ -105,12 +132,12 @@ function collect(): void {
 
 /**
  * One benny case. benny calls the case function once before sampling it; that call runs
- * `check` (the step, the comparison with the expected text, and whatever it records),
- * which returns a problem or nothing, then the warm-ups. Every later call runs `timed`.
+ * `check` (the step, timed, then the comparison with the expected text and whatever it
+ * records), then the warm-ups. Every later call runs `timed`.
  */
 interface Case {
   readonly library: SequenceLibrary;
-  readonly check: () => string | undefined;
+  readonly check: () => Checked;
   readonly timed: () => void;
   readonly done: (result: Timing | string) => void;
 }
@@ -120,35 +147,40 @@ async function measure(title: string, cases: readonly Case[], mode: Mode): Promi
   if (cases.length === 0) return;
   console.log(`\n${title}`);
   const problems = new Map<string, string>();
+  const once = new Map<string, Timing>();
   const entries = cases.map((c) => {
     const name = SEQUENCE_LIBRARY_NAMES[c.library];
     // benny reads a case's options after its first call, so the sampling chosen there applies.
     const options: { minSamples?: number; maxTime?: number } = {};
     let checked = false;
-    let failed = false;
+    let sampled = true;
     const run = (): void => {
       if (checked) {
-        if (!failed) c.timed();
+        if (sampled) c.timed();
         return;
       }
       checked = true;
       collect();
-      const started = performance.now();
-      let problem: string | undefined;
+      let result: Checked;
       try {
-        problem = c.check();
+        result = c.check();
       } catch (error) {
-        problem = `threw: ${message(error)}`;
+        result = { problem: `threw: ${message(error)}`, seconds: 0 };
       }
-      const seconds = (performance.now() - started) / 1000;
-      if (problem !== undefined) {
-        failed = true;
-        problems.set(name, problem);
-        console.log(`  ${name}: NOT TIMED: ${problem}`);
+      if (result.problem !== undefined) {
+        sampled = false;
+        problems.set(name, result.problem);
+        console.log(`  ${name}: NOT TIMED: ${result.problem}`);
         Object.assign(options, { minSamples: 1, maxTime: 0 });
         return;
       }
-      const chosen = sampling(mode, seconds);
+      const chosen = sampling(mode, result.seconds);
+      if (chosen.once) {
+        sampled = false;
+        once.set(name, { seconds: result.seconds, margin: 0, samples: 1 });
+        Object.assign(options, { minSamples: 1, maxTime: 0 });
+        return;
+      }
       Object.assign(options, { minSamples: chosen.minSamples, maxTime: chosen.maxTime });
       for (let i = 0; i < chosen.warmUps; i++) c.timed();
       collect();
@@ -163,15 +195,17 @@ async function measure(title: string, cases: readonly Case[], mode: Mode): Promi
       const entry = entries.find((e) => e.name === current.name);
       if (entry === undefined) return;
       const problem = problems.get(entry.name);
+      const checkedRun = once.get(entry.name);
       if (problem !== undefined) {
         entry.c.done(problem);
+      } else if (checkedRun !== undefined) {
+        entry.c.done(checkedRun);
+        console.log(`  ${entry.name}: ${milliseconds(checkedRun.seconds)} ms (1 run: the checked one)`);
       } else {
         const timing = { seconds: 1 / current.ops, margin: current.margin, samples: current.samples };
         entry.c.done(timing);
-        console.log(
-          `  ${entry.name}: ${(timing.seconds * 1000).toPrecision(3)} ms ` +
-            `(±${current.margin.toFixed(1)}%, ${current.samples} sample${current.samples === 1 ? '' : 's'})`,
-        );
+        const spread = current.samples === 1 ? '1 sample' : `±${current.margin.toFixed(1)}%, ${current.samples} samples`;
+        console.log(`  ${entry.name}: ${milliseconds(timing.seconds)} ms (${spread})`);
       }
       collect();
     }),
@@ -216,11 +250,11 @@ async function sequential(
       check() {
         collect();
         const before = process.memoryUsage().heapUsed;
-        const doc = impl.replay(trace);
+        const [doc, seconds] = timeStep(() => impl.replay(trace));
         collect();
         row(impl.library).heap = process.memoryUsage().heapUsed - before;
         docs.set(impl.library, doc);
-        return wrong('the replayed document', impl.text(doc));
+        return { problem: wrong('the replayed document', impl.text(doc)), seconds };
       },
       timed: () => free(impl, impl.replay(trace)),
       done: finish(impl.library, 'replay'),
@@ -247,7 +281,7 @@ async function sequential(
     replayed.map(({ impl, doc }) => ({
       library: impl.library,
       check() {
-        const bytes = impl.encode(doc);
+        const [bytes, seconds] = timeStep(() => impl.encode(doc));
         encoded.set(impl.library, bytes);
         const target = row(impl.library);
         target.bytes = bytes.length;
@@ -256,7 +290,7 @@ async function sequential(
         const loaded = impl.load(bytes);
         const problem = wrong('the document loaded from the encoding', impl.text(loaded));
         free(impl, loaded);
-        return problem;
+        return { problem, seconds };
       },
       timed() {
         sink += impl.encode(doc).length;
@@ -278,10 +312,12 @@ async function sequential(
         {
           library: impl.library,
           check() {
-            const doc = impl.load(bytes);
-            const problem = wrong('the loaded document', impl.text(doc));
+            const [[doc, text], seconds] = timeStep(() => {
+              const loaded = impl.load(bytes);
+              return [loaded, impl.text(loaded)] as const;
+            });
             free(impl, doc);
-            return problem;
+            return { problem: wrong('the loaded document', text), seconds };
           },
           timed() {
             const doc = impl.load(bytes);
@@ -303,10 +339,12 @@ async function sequential(
         library: impl.library,
         check() {
           update = impl.update(doc);
-          const merged = impl.merge(update);
-          const problem = wrong('the merged replica', impl.text(merged));
+          const [[merged, text], seconds] = timeStep(() => {
+            const replica = impl.merge(update);
+            return [replica, impl.text(replica)] as const;
+          });
           free(impl, merged);
-          return problem;
+          return { problem: wrong('the merged replica', text), seconds };
         },
         timed() {
           const merged = impl.merge(update);
@@ -339,13 +377,17 @@ async function concurrent(
     implementations.map((impl, index) => ({
       library: impl.library,
       check() {
-        const replicas = impl.replayConcurrent(trace);
+        const [replicas, seconds] = timeStep(() => impl.replayConcurrent(trace));
         const texts = replicas.map((replica) => impl.text(replica));
         for (const replica of replicas) impl.free?.(replica);
         const bad = texts.findIndex((text) => text !== trace.endContent);
-        return bad === -1
-          ? undefined
-          : `agent ${bad}'s replica holds ${texts[bad]?.length ?? 0} characters, not the trace's ${trace.endContent.length}`;
+        const problem =
+          bad === -1
+            ? undefined
+            : `agent ${bad}'s replica holds ${texts[bad]?.length ?? 0} characters, ` +
+              `not the trace's ${trace.endContent.length}` +
+              (texts[bad]?.length === trace.endContent.length ? ' (same length, different text)' : '');
+        return { problem, seconds };
       },
       timed() {
         for (const replica of impl.replayConcurrent(trace)) impl.free?.(replica);
