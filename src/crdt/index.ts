@@ -15,7 +15,7 @@ export * from './clock/index.js';
 export { GCounter, PNCounter, type CounterChange } from './counter/index.js';
 export { AWMap, LWWMap, type AWMapOptions, type LWWMapOptions, type MapChange } from './map/index.js';
 export { LWWRegister, MVRegister, type LWWRegisterOptions } from './register/index.js';
-export type { ChangeEvent, Origin, Replicated, ReplicatedOptions } from './replicated.js';
+export type { ApplyOptions, ChangeEvent, Origin, Replicated, ReplicatedOptions } from './replicated.js';
 export { List, Text, type Anchor, type DeltaOp, type SequenceChange } from './sequence/index.js';
 export { AWSet, GSet, RWSet, TwoPhaseSet, type SetChange } from './set/index.js';
 

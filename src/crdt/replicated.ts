@@ -35,10 +35,13 @@ export interface Replicated<E extends ChangeEvent = ChangeEvent> {
    */
   encode(since?: Version): Uint8Array;
   /**
-   * Merges a remote update. Duplicates and any delivery order are safe.
-   * @throws {DecodeError} when the update is invalid; the replica is then unchanged.
+   * Merges a remote update. Duplicates and any delivery order are safe: an update cut
+   * from a version this replica has not reached yet is held (see `pending`) and merged
+   * once it has, unless `options.hold` is false (a server that must log what it merges).
+   * @throws {DecodeError} when the update is invalid, or must not be held and cannot be
+   *   merged yet; the replica is then unchanged.
    */
-  apply(update: Uint8Array): void;
+  apply(update: Uint8Array, options?: ApplyOptions): void;
   /**
    * Listens for changes: fires once for each local method call that changed the
    * replica's state, and once for each update merged that changed it (an `apply` that
@@ -46,6 +49,12 @@ export interface Replicated<E extends ChangeEvent = ChangeEvent> {
    * Returns an unsubscribe function.
    */
   on(event: 'change', listener: (event: E) => void): () => void;
+}
+
+/** How {@link Replicated.apply} treats an update that cannot be merged yet. */
+export interface ApplyOptions {
+  /** When false, refuse such an update (`DecodeError` `invalid-value`) instead of holding it. Default true. */
+  readonly hold?: boolean;
 }
 
 /** Options every replicated type takes. */
@@ -131,7 +140,7 @@ export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> imp
   }
 
   /** {@inheritDoc Replicated.apply} */
-  apply(update: Uint8Array): void {
+  apply(update: Uint8Array, options?: ApplyOptions): void {
     const model = decodeFrame(this.codec, update, this.limits, CRDT_TAGS);
     // A replica learns its own past only while it has none (loading its saved state).
     // After that, a claim to events it never made comes from a faulty peer, or from a
@@ -146,6 +155,9 @@ export abstract class ReplicatedBase<M extends Model, E extends ChangeEvent> imp
       );
     }
     if (!this.ready(model)) {
+      if (options?.hold === false) {
+        throw new DecodeError('invalid-value', 'the update builds on events this replica has not seen yet (its base is not covered)');
+      }
       this.hold(model, update);
       return;
     }

@@ -114,6 +114,15 @@ export class OTServer<Snapshot, Op> {
     return this.current - (this.log.length - this.start);
   }
 
+  /**
+   * The op that made `revision` (as applied, after transformation) and who sent it, while
+   * it is within the retained history; a store logs it to rebuild the server later.
+   */
+  applied(revision: number): { readonly client: string; readonly seq: number; readonly op: Op } | undefined {
+    if (!Number.isSafeInteger(revision) || revision <= this.floor || revision > this.current) return undefined;
+    return this.log[this.start + (revision - this.floor - 1)];
+  }
+
   /** The clients that have said hello and not left, in joining order. */
   get clients(): readonly string[] {
     return [...this.joined];
