@@ -5,60 +5,62 @@
  * title); the others start at zero. No dependencies: the SVG is written as text.
  */
 import { SEQUENCE_LIBRARIES, SEQUENCE_LIBRARY_NAMES, type SequenceLibrary } from './interfaces.js';
-import { kilobytes, milliseconds, type Row, type TraceInfo } from './report.js';
+import type { Row, TraceInfo } from './report.js';
 
-/** One panel: a title, which traces it covers, and how to read a row's value. */
+/** One panel: a title, which traces it covers, and a row's value in the panel's unit. */
 interface Panel {
   readonly title: string;
   readonly kind: 'sequential' | 'concurrent';
   readonly value: (row: Row) => number | undefined;
-  readonly label: (value: number) => string;
 }
+
+const ms = (seconds: number | undefined): number | undefined =>
+  seconds === undefined ? undefined : seconds * 1000;
+const kB = (bytes: number | undefined): number | undefined =>
+  bytes === undefined ? undefined : bytes / 1000;
 
 const PANELS: readonly Panel[] = [
   {
     title: 'Replay as local edits (ms, lower is better)',
     kind: 'sequential',
-    value: (row) => row.timings.replay?.seconds,
-    label: (s) => milliseconds(s),
+    value: (row) => ms(row.timings.replay?.seconds),
   },
   {
     title: 'JS heap after replay (kB; WebAssembly libraries: wrapper only)',
     kind: 'sequential',
-    value: (row) => row.heap,
-    label: (bytes) => kilobytes(bytes).replace(' kB', ''),
+    value: (row) => kB(row.heap),
   },
   {
     title: 'Encode the whole document (ms)',
     kind: 'sequential',
-    value: (row) => row.timings.encode?.seconds,
-    label: (s) => milliseconds(s),
+    value: (row) => ms(row.timings.encode?.seconds),
   },
   {
     title: 'Encoded size (kB)',
     kind: 'sequential',
-    value: (row) => row.bytes,
-    label: (bytes) => kilobytes(bytes).replace(' kB', ''),
+    value: (row) => kB(row.bytes),
   },
   {
     title: 'Load the encoding, read the text (ms)',
     kind: 'sequential',
-    value: (row) => row.timings.load?.seconds,
-    label: (s) => milliseconds(s),
+    value: (row) => ms(row.timings.load?.seconds),
   },
   {
     title: 'Merge a whole update into an empty replica, read the text (ms)',
     kind: 'sequential',
-    value: (row) => row.timings.merge?.seconds,
-    label: (s) => milliseconds(s),
+    value: (row) => ms(row.timings.merge?.seconds),
   },
   {
     title: 'Concurrent replay, one replica per agent (ms)',
     kind: 'concurrent',
-    value: (row) => row.timings.concurrent?.seconds,
-    label: (s) => milliseconds(s),
+    value: (row) => ms(row.timings.concurrent?.seconds),
   },
 ];
+
+/** A bar's value: three significant digits, whole numbers from 1000 up. */
+function valueLabel(value: number): string {
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : `${Number(value.toPrecision(3))}`;
+}
 
 const COLORS: Readonly<Record<SequenceLibrary, string>> = {
   tandem: '#d62728',
@@ -168,10 +170,10 @@ function panel(p: Panel, y: number, rows: readonly Row[], traces: readonly Trace
       out.push(
         `<rect x="${(x + 2).toFixed(1)}" y="${Math.min(top, base).toFixed(1)}" width="${(barWidth - 4).toFixed(1)}" ` +
           `height="${Math.max(0.5, height).toFixed(1)}" fill="${COLORS[library]}">` +
-          `<title>${escape(`${SEQUENCE_LIBRARY_NAMES[library]}, ${group.name}: ${p.label(value)}`)}</title></rect>`,
+          `<title>${escape(`${SEQUENCE_LIBRARY_NAMES[library]}, ${group.name}: ${valueLabel(value)}`)}</title></rect>`,
       );
       out.push(
-        `<text x="${cx}" y="${(Math.min(top, base) - 4).toFixed(1)}" text-anchor="middle" class="label">${escape(p.label(value))}</text>`,
+        `<text x="${cx}" y="${(Math.min(top, base) - 4).toFixed(1)}" text-anchor="middle" class="label">${valueLabel(value)}</text>`,
       );
     });
   });

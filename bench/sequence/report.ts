@@ -3,7 +3,7 @@
  * formats each library was measured with, and the issue's targets checked against this
  * run's figures.
  */
-import { machine, packageVersion } from '../environment.js';
+import { packageVersion } from '../environment.js';
 import {
   SEQUENCE_LIBRARIES,
   SEQUENCE_LIBRARY_NAMES,
@@ -51,7 +51,12 @@ export interface TraceInfo {
 
 /** Everything the report's heading and notes state. */
 export interface RunInfo {
-  readonly date: Date;
+  /** When the run started, ISO 8601. */
+  readonly date: string;
+  /** The machine, as `machine()` in bench/environment.ts describes it. */
+  readonly machine: string;
+  /** Each library's version, and benny's, as {@link versions} lists them. */
+  readonly versions: string;
   readonly command: string;
   readonly mode: string;
   readonly seconds: number;
@@ -241,14 +246,16 @@ const GENERAL_NOTES = [
     'replica.',
 ];
 
+/** The installed versions of `libraries` and of benny, one line. */
+export function versions(libraries: readonly SequenceLibrary[]): string {
+  const installed = SEQUENCE_LIBRARIES.filter((library) => libraries.includes(library))
+    .map((library) => `${SEQUENCE_LIBRARY_NAMES[library]} ${packageVersion(SEQUENCE_LIBRARY_PACKAGES[library])}`)
+    .join(', ');
+  return `${installed}; timed with benny ${packageVersion('benny')}`;
+}
+
 /** The whole report, Markdown; `chartFile` is the chart's file name beside it, if any. */
 export function report(info: RunInfo, rows: readonly Row[], chartFile: string | undefined): string {
-  const versions = SEQUENCE_LIBRARIES.filter((library) => info.libraries.includes(library))
-    .map((library) => {
-      const version = packageVersion(SEQUENCE_LIBRARY_PACKAGES[library]);
-      return `${SEQUENCE_LIBRARY_NAMES[library]} ${version}`;
-    })
-    .join(', ');
   const sequentialTraces = info.traces.filter((trace) => trace.kind === 'sequential');
   const concurrentTraces = info.traces.filter((trace) => trace.kind === 'concurrent');
   const formatLines = [
@@ -265,10 +272,10 @@ export function report(info: RunInfo, rows: readonly Row[], chartFile: string | 
     'editing traces in one process. Written by `npm run bench` (suite `sequence`);',
     'bench/README.md says what is measured and how.',
     '',
-    `- Date: ${info.date.toISOString()}`,
+    `- Date: ${info.date}`,
     `- Command: \`${info.command}\` (${info.mode}; the suite took ${Math.round(info.seconds)} s)`,
-    `- Machine: ${machine()}`,
-    `- Versions: ${versions}; timed with benny ${packageVersion('benny')}`,
+    `- Machine: ${info.machine}`,
+    `- Versions: ${info.versions}`,
     ...(info.missing.length > 0
       ? [`- Not available in this run: ${info.missing.map((l) => SEQUENCE_LIBRARY_NAMES[l]).join(', ')}`]
       : []),

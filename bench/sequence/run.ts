@@ -11,7 +11,9 @@
  *   --full                   more samples
  *   --only=tandem,yjs        libraries (tandem, yjs, automerge, loro, json-joy, diamond-types)
  *   --trace=seph-blog1,...   traces, sequential or concurrent, by file name without .json.gz
- *   --out=path.md            where the report goes (the chart goes beside it, .svg)
+ *   --out=path.md            where the report goes (beside it: the chart, .svg, and the
+ *                            figures, .json)
+ *   --from=path.json         measure nothing: redraw the report and chart from saved figures
  *
  * Every case is checked before it is sampled: benny calls each case once before sampling
  * it, and that first call runs the step, timed, then compares the text with the trace's
@@ -20,9 +22,10 @@
  * not sampled again: its checked run is its one timing.
  */
 import { add, configure, cycle, suite } from 'benny';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machine } from '../environment.js';
 import { flagValue, pickLibraries, type SuiteOptions } from '../suite.js';
 import { chart } from './chart.js';
 import {
@@ -34,7 +37,7 @@ import {
   type SequenceModule,
   type SequentialTrace,
 } from './interfaces.js';
-import { milliseconds, report, type Metric, type Row, type Timing, type TraceInfo } from './report.js';
+import { milliseconds, report, versions, type Metric, type Row, type RunInfo, type Timing, type TraceInfo } from './report.js';
 import {
   CONCURRENT_TRACES,
   SEQUENTIAL_TRACES,
@@ -43,7 +46,7 @@ import {
 } from './traces.js';
 
 /** The flags this suite takes besides the shared ones. */
-export const flags: readonly string[] = ['--trace=', '--out='];
+export const flags: readonly string[] = ['--trace=', '--out=', '--from='];
 
 /** The libraries `--only=` may name. */
 export const libraries: readonly string[] = SEQUENCE_LIBRARIES;
@@ -404,12 +407,46 @@ async function concurrent(
   return rows;
 }
 
+/** A run's figures as saved beside its report, so that `--from=` can redraw both. */
+interface SavedRun {
+  readonly info: RunInfo;
+  readonly rows: readonly Row[];
+}
+
+function isSavedRun(value: unknown): value is SavedRun {
+  if (typeof value !== 'object' || value === null) return false;
+  if (!('info' in value) || !('rows' in value) || !Array.isArray(value.rows)) return false;
+  const info: unknown = value.info;
+  return typeof info === 'object' && info !== null && 'traces' in info && Array.isArray(info.traces);
+}
+
+/** Writes the report to `out`, and beside it the chart (.svg) and the figures (.json). */
+function save(out: string, saved: SavedRun): void {
+  const base = out.replace(/\.md$/, '');
+  const chartPath = `${base}.svg`;
+  const markdown = report(saved.info, saved.rows, basename(chartPath));
+  console.log(`\n${markdown}`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, markdown);
+  writeFileSync(chartPath, chart(saved.rows, saved.info.traces));
+  writeFileSync(`${base}.json`, `${JSON.stringify(saved, null, 1)}\n`);
+  console.log(`written to ${out}, ${chartPath} and ${base}.json`);
+}
+
 /**
  * Runs the suite: every selected trace and library, then the report and the chart.
  * @throws {Error} when a flag is malformed or a trace cannot be read.
  */
 export async function run(options: SuiteOptions): Promise<void> {
   const mode: Mode = options.full ? 'full' : options.quick ? 'quick' : 'default';
+  const outArg = flagValue(options.args, 'out');
+  const from = flagValue(options.args, 'from');
+  if (from !== undefined) {
+    const saved: unknown = JSON.parse(readFileSync(resolve(from), 'utf8'));
+    if (!isSavedRun(saved)) throw new Error(`--from=${from} is not a figures file this suite wrote`);
+    save(outArg !== undefined ? resolve(outArg) : resolve(from).replace(/\.json$/, '.md'), saved);
+    return;
+  }
   const chosen = pickLibraries(SEQUENCE_LIBRARIES, options.only);
   if (chosen.length === 0) {
     console.log('sequence suite: none of the libraries named with --only= takes part; skipped');
@@ -423,10 +460,9 @@ export async function run(options: SuiteOptions): Promise<void> {
         ? QUICK_TRACES
         : [...SEQUENTIAL_TRACES, ...CONCURRENT_TRACES];
   if (traceNames.length === 0) throw new Error('--trace= takes a comma-separated list of trace names');
-  const outArg = flagValue(options.args, 'out');
   const out = outArg !== undefined ? resolve(outArg) : mode === 'quick' ? undefined : resolve(here, '..', 'results', 'sequence.md');
-  const chartPath = out === undefined ? undefined : `${out.replace(/\.md$/, '')}.svg`;
 
+  const date = new Date().toISOString();
   const started = performance.now();
   const implementations: Implementation[] = [];
   for (const library of chosen) {
@@ -457,35 +493,30 @@ export async function run(options: SuiteOptions): Promise<void> {
     );
   }
 
-  const markdown = report(
-    {
-      date: new Date(),
-      command: options.command,
-      mode: `${mode} run`,
-      seconds: (performance.now() - started) / 1000,
-      libraries: chosen,
-      missing,
-      traces,
-      notes: implementations.flatMap((impl) =>
-        (impl.notes ?? []).map((note) => `${SEQUENCE_LIBRARY_NAMES[impl.library]}: ${note}`),
-      ),
-      formats: implementations.map((impl) => ({
-        library: impl.library,
-        type: impl.type,
-        format: impl.format,
-        updateFormat: impl.updateFormat,
-      })),
-    },
-    rows,
-    chartPath === undefined ? undefined : basename(chartPath),
-  );
-  console.log(`\n${markdown}`);
-  if (out === undefined || chartPath === undefined) {
+  const info: RunInfo = {
+    date,
+    machine: machine(),
+    versions: versions(chosen),
+    command: options.command,
+    mode: `${mode} run`,
+    seconds: (performance.now() - started) / 1000,
+    libraries: chosen,
+    missing,
+    traces,
+    notes: implementations.flatMap((impl) =>
+      (impl.notes ?? []).map((note) => `${SEQUENCE_LIBRARY_NAMES[impl.library]}: ${note}`),
+    ),
+    formats: implementations.map((impl) => ({
+      library: impl.library,
+      type: impl.type,
+      format: impl.format,
+      updateFormat: impl.updateFormat,
+    })),
+  };
+  if (out === undefined) {
+    console.log(`\n${report(info, rows, undefined)}`);
     console.log('quick run: report not saved (give --out= to save it)');
     return;
   }
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, markdown);
-  writeFileSync(chartPath, chart(rows, traces));
-  console.log(`written to ${out} and ${chartPath}`);
+  save(out, { info, rows });
 }
