@@ -2,8 +2,11 @@
  * Interleaving: the scenarios of Weidner, Gentle and Kleppmann, "The Art of the Fugue"
  * (forward typing, backward typing by repeated insertion at one index, both mixed, and
  * insertions between items of earlier concurrent runs), and the property that each run
- * typed concurrently at one place stays contiguous, whatever the merge order.
+ * typed concurrently at one place stays contiguous, whatever the merge order. Finally
+ * the merged text is compared with diamond-types, which orders concurrent insertions
+ * the same way (FugueMax, ties broken by replica name).
  */
+import { Doc as DiamondDoc } from 'diamond-types-node';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Text } from '../../../src/index.js';
@@ -244,6 +247,56 @@ describe('Fugue property: concurrent runs at one place are contiguous after any 
         expect(text.slice(0, index) + text.slice(index + middle.length)).toBe(start);
         expect(middle.length).toBe(texts.reduce((n, t) => n + t.length, 0));
         for (const t of texts) expect(middle).toContain(t);
+      }),
+      runs(150),
+    );
+  });
+});
+
+describe('FugueMax against diamond-types (an independent implementation by one of the paper\u2019s authors)', () => {
+  type Step = readonly ['insert', number, number, string] | readonly ['delete', number, number, number] | readonly ['merge', number, number];
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(fc.constant('insert' as const), fc.nat(2), fc.nat(), fc.constantFrom('a', 'bc', 'def', 'x')) },
+    { weight: 1, arbitrary: fc.tuple(fc.constant('delete' as const), fc.nat(2), fc.nat(), fc.integer({ min: 1, max: 3 })) },
+    { weight: 1, arbitrary: fc.tuple(fc.constant('merge' as const), fc.nat(2), fc.nat(2)) },
+  );
+
+  it('three replicas editing concurrently (ASCII, so indexes mean the same in both) give the same text at every step', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(['alice', 'bob', 'carol'], ['zed', 'Amy', 'bob'], ['b', 'a', 'ab']), fc.array(step, { maxLength: 40 }), (names, steps) => {
+        const ours = names.map((replica) => new Text({ replica }));
+        const theirs = names.map((agent) => new DiamondDoc(agent));
+        try {
+          for (const s of steps) {
+            if (s[0] === 'insert') {
+              const at = s[2] % (ours[s[1]]!.length + 1);
+              ours[s[1]]!.insert(at, s[3]);
+              theirs[s[1]]!.ins(at, s[3]);
+            } else if (s[0] === 'delete') {
+              const n = ours[s[1]]!.length;
+              if (n === 0) continue;
+              const at = s[2] % n;
+              ours[s[1]]!.delete(at, Math.min(s[3], n - at));
+              theirs[s[1]]!.del(at, Math.min(s[3], n - at));
+            } else if (s[1] !== s[2]) {
+              ours[s[2]]!.apply(ours[s[1]]!.encode(ours[s[2]]!.version()));
+              theirs[s[2]]!.mergeBytes(theirs[s[1]]!.toBytes());
+            }
+            for (let i = 0; i < names.length; i++) expect(ours[i]!.toString()).toBe(theirs[i]!.get());
+          }
+          for (let round = 0; round < 2; round++) {
+            for (let i = 0; i < names.length; i++) {
+              for (let j = 0; j < names.length; j++) {
+                if (i === j) continue;
+                ours[j]!.apply(ours[i]!.encode(ours[j]!.version()));
+                theirs[j]!.mergeBytes(theirs[i]!.toBytes());
+              }
+            }
+          }
+          for (let i = 0; i < names.length; i++) expect(ours[i]!.toString()).toBe(theirs[i]!.get());
+        } finally {
+          for (const doc of theirs) doc.free();
+        }
       }),
       runs(150),
     );
