@@ -14,7 +14,7 @@ import {
   type StoredDocument,
 } from '../../src/sync/index.js';
 
-const LIMITS = resolveLimits();
+const LIMITS = resolveLimits(undefined);
 
 /** A client speaking raw protocol to a hub in memory. */
 class RawClient {
