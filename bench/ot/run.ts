@@ -48,6 +48,9 @@ async function loadRich(library: OTLibrary): Promise<RichImplementation | undefi
   }
 }
 
+/** Untimed runs through the pool before each case's samples. */
+const WARM_UP_RUNS = 20;
+
 type Operation = 'apply' | 'compose' | 'transform';
 const OPERATIONS: readonly Operation[] = ['apply', 'compose', 'transform'];
 
@@ -72,8 +75,9 @@ async function time(title: string, cases: readonly Case[], timing: Timing): Prom
     configure({ cases: { initCount: 1, minSamples: timing.minSamples, maxTime: timing.maxTime } }),
     ...cases.map((c) =>
       add(OT_LIBRARY_NAMES[c.library], () => {
+        // Untimed warm-up so the JIT has settled before the first sample.
         globalThis.gc?.();
-        sink += c.run() + c.run();
+        for (let i = 0; i < WARM_UP_RUNS; i++) sink += c.run();
         return () => {
           sink += c.run();
         };

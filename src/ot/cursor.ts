@@ -1,12 +1,14 @@
 /**
- * Walking an op component by component, taking pieces of any length. Two forms:
+ * Walking an op component by component, taking pieces of any length.
  *
- * - the readers {@link kindOf}, {@link lengthOf}, {@link attributesOf} and {@link piece},
- *   for the hot loops of compose and transform, which keep their position in local
- *   variables (an index, the current kind, the code units left): small enough for the JIT
- *   to inline, they cost about half of what a cursor object does per call;
- * - {@link OpCursor}, a position held in an object, for walking a document while an op is
- *   applied to it.
+ * The hot loops of compose and transform keep their position in local variables (an
+ * index, the current kind, the code units left) and read each component inline, with a
+ * quick check that its length is a small positive integer; {@link lengthOf} is their slow
+ * path and {@link piece} slices inserted text. Measured on two-edit ops, this costs half
+ * of what a cursor object does, and a third less than calling small reader functions.
+ *
+ * {@link OpCursor} holds a position in an object, for walking a document while an op is
+ * applied to it.
  *
  * Both read past the last component as an endless plain retain (`Kind.End`, length
  * `Infinity`), which is what an op means there, and both check each component's kind and
@@ -16,13 +18,6 @@
 import { nonEmpty } from './attributes.js';
 import { Kind, checkArray, checkComponent, type AttributeMap, type Component, type LooseComponent } from './component.js';
 import { OTError } from './errors.js';
-
-/** The kind of a component, read without checking it; `Kind.End` for `undefined`. */
-export function kindOf(c: LooseComponent | undefined): Kind {
-  if (c === undefined) return Kind.End;
-  if (typeof c !== 'object' || c === null) return Kind.Insert;
-  return c.retain !== undefined ? Kind.Retain : c.delete !== undefined ? Kind.Delete : Kind.Insert;
-}
 
 /**
  * The length of component `c` of `kind` (`Infinity` for `Kind.End`), checked: a safe
@@ -45,12 +40,6 @@ export function lengthOf(c: LooseComponent | undefined, kind: Kind, index: numbe
     return n as number;
   }
   throw refusal(c, index);
-}
-
-/** The attributes of a component, `undefined` when it has none or an empty map. */
-export function attributesOf(c: LooseComponent | undefined): AttributeMap | undefined {
-  const attributes = c === undefined ? undefined : c.attributes;
-  return attributes === undefined ? undefined : nonEmpty(attributes);
 }
 
 /** `n` code units of insert `c`, of which `rest` are not taken yet, from the first not taken. */
@@ -164,8 +153,8 @@ export class OpCursor {
   }
 }
 
-/** The error for a component the cursor cannot read: the rule `checkComponent` names. */
-function refusal(component: unknown, index: number): OTError {
+/** The error for a component that cannot be read: the rule `checkComponent` names. */
+export function refusal(component: unknown, index: number): OTError {
   try {
     checkComponent(component, index, true);
   } catch (e) {

@@ -1,7 +1,7 @@
-import { composeAttributes } from '../attributes.js';
+import { composeAttributes, nonEmpty } from '../attributes.js';
 import { OpBuilder } from '../builder.js';
-import { Kind, checkArray, type LooseComponent } from '../component.js';
-import { attributesOf, kindOf, lengthOf, piece } from '../cursor.js';
+import { Kind, checkArray, type AttributeMap, type LooseComponent } from '../component.js';
+import { lengthOf, piece, refusal } from '../cursor.js';
 import type { RichTextOp } from './types.js';
 
 /**
@@ -20,26 +20,44 @@ export function compose(a: RichTextOp, b: RichTextOp): RichTextOp {
   const out = new OpBuilder();
   // Each op's position: its current component, that component's kind and attributes, and
   // the code units of it not taken yet (Infinity past the end, where an op retains). A
-  // component is read when nothing of the previous one is left, at the top of the loop
-  // only, so that the readers are inlined in one place.
+  // component is read when nothing of the previous one is left, at the top of the loop,
+  // inline (see text/compose.ts).
   let i = -1;
   let kindA = Kind.End;
   let restA = 0;
-  let attributesA = attributesOf(undefined);
+  let attributesA: AttributeMap | undefined;
   let j = -1;
   let kindB = Kind.End;
   let restB = 0;
-  let attributesB = attributesOf(undefined);
+  let attributesB: AttributeMap | undefined;
   for (;;) {
     if (restA === 0) {
-      kindA = kindOf(first[++i]);
-      restA = lengthOf(first[i], kindA, i);
-      attributesA = attributesOf(first[i]);
+      if (++i < first.length) {
+        const c = first[i];
+        if (typeof c !== 'object' || c === null) throw refusal(c, i);
+        kindA = c.retain !== undefined ? Kind.Retain : c.delete !== undefined ? Kind.Delete : Kind.Insert;
+        restA = kindA === Kind.Retain ? c.retain! : kindA === Kind.Delete ? c.delete! : typeof c.insert === 'string' ? c.insert.length : 0;
+        if (!((restA | 0) === restA && restA > 0)) restA = lengthOf(c, kindA, i);
+        attributesA = c.attributes === undefined ? undefined : nonEmpty(c.attributes);
+      } else {
+        kindA = Kind.End;
+        restA = Infinity;
+        attributesA = undefined;
+      }
     }
     if (restB === 0) {
-      kindB = kindOf(second[++j]);
-      restB = lengthOf(second[j], kindB, j);
-      attributesB = attributesOf(second[j]);
+      if (++j < second.length) {
+        const c = second[j];
+        if (typeof c !== 'object' || c === null) throw refusal(c, j);
+        kindB = c.retain !== undefined ? Kind.Retain : c.delete !== undefined ? Kind.Delete : Kind.Insert;
+        restB = kindB === Kind.Retain ? c.retain! : kindB === Kind.Delete ? c.delete! : typeof c.insert === 'string' ? c.insert.length : 0;
+        if (!((restB | 0) === restB && restB > 0)) restB = lengthOf(c, kindB, j);
+        attributesB = c.attributes === undefined ? undefined : nonEmpty(c.attributes);
+      } else {
+        kindB = Kind.End;
+        restB = Infinity;
+        attributesB = undefined;
+      }
     }
     if (kindB === Kind.Insert) {
       out.insert(second[j]!.insert!, attributesB);

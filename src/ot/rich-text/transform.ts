@@ -1,7 +1,7 @@
-import { transformAttributes } from '../attributes.js';
+import { transformAttributes, nonEmpty } from '../attributes.js';
 import { OpBuilder } from '../builder.js';
-import { Kind, checkArray, type LooseComponent } from '../component.js';
-import { attributesOf, kindOf, lengthOf } from '../cursor.js';
+import { Kind, checkArray, type AttributeMap, type LooseComponent } from '../component.js';
+import { lengthOf, refusal } from '../cursor.js';
 import { checkSide, type Side } from '../side.js';
 import type { RichTextOp } from './types.js';
 
@@ -32,22 +32,34 @@ export function transform(a: RichTextOp, b: RichTextOp, side: Side): RichTextOp 
   let i = -1;
   let kindA = Kind.End;
   let restA = 0;
-  let attributesA = attributesOf(undefined);
+  let attributesA: AttributeMap | undefined;
   let j = -1;
   let kindB = Kind.End;
   let restB = 0;
-  let attributesB = attributesOf(undefined);
+  let attributesB: AttributeMap | undefined;
   for (;;) {
     if (restA === 0) {
-      kindA = kindOf(mine[++i]);
-      restA = lengthOf(mine[i], kindA, i);
-      attributesA = attributesOf(mine[i]);
-      if (kindA === Kind.End) break;
+      if (++i === mine.length) break;
+      const c = mine[i];
+      if (typeof c !== 'object' || c === null) throw refusal(c, i);
+      kindA = c.retain !== undefined ? Kind.Retain : c.delete !== undefined ? Kind.Delete : Kind.Insert;
+      restA = kindA === Kind.Retain ? c.retain! : kindA === Kind.Delete ? c.delete! : typeof c.insert === 'string' ? c.insert.length : 0;
+      if (!((restA | 0) === restA && restA > 0)) restA = lengthOf(c, kindA, i);
+      attributesA = c.attributes === undefined ? undefined : nonEmpty(c.attributes);
     }
     if (restB === 0) {
-      kindB = kindOf(theirs[++j]);
-      restB = lengthOf(theirs[j], kindB, j);
-      attributesB = attributesOf(theirs[j]);
+      if (++j < theirs.length) {
+        const c = theirs[j];
+        if (typeof c !== 'object' || c === null) throw refusal(c, j);
+        kindB = c.retain !== undefined ? Kind.Retain : c.delete !== undefined ? Kind.Delete : Kind.Insert;
+        restB = kindB === Kind.Retain ? c.retain! : kindB === Kind.Delete ? c.delete! : typeof c.insert === 'string' ? c.insert.length : 0;
+        if (!((restB | 0) === restB && restB > 0)) restB = lengthOf(c, kindB, j);
+        attributesB = c.attributes === undefined ? undefined : nonEmpty(c.attributes);
+      } else {
+        kindB = Kind.End;
+        restB = Infinity;
+        attributesB = undefined;
+      }
     }
     if (kindA === Kind.Insert && (left || kindB !== Kind.Insert)) {
       out.insert(mine[i]!.insert!, attributesA);
