@@ -134,6 +134,16 @@ describe('Text: no index splits a surrogate pair', () => {
     expect(doc.slice(4)).toBe('𝄞');
   });
 
+  it('anchor inside a pair, on either side', () => {
+    const doc = make();
+    for (const i of [2, 5]) {
+      expectRangeError(doc, () => doc.anchor(i, 'before'));
+      expectRangeError(doc, () => doc.anchor(i, 'after'));
+    }
+    expect(doc.resolve(doc.anchor(3, 'before'))).toBe(3);
+    expect(doc.resolve(doc.anchor(4, 'after'))).toBe(4);
+  });
+
   it('a pair typed in two halves is refused: each insert must be well-formed', () => {
     const doc = make();
     expect(() => doc.insert(0, '\ud83d')).toThrow(TypeError);
