@@ -3,8 +3,10 @@
  * TypeError when they are not JSON (all items of a call, or none); get, slice and
  * toArray read them.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { List, type JsonValue } from '../../../src/index.js';
+import { runs } from '../../helpers/property.js';
 
 function isDeepFrozen(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return true;
@@ -103,6 +105,29 @@ describe('List items', () => {
     for (let i = 0; i < items.length; i++) expect(a.get(i)).toBe(items[i]);
     for (let s = 0; s <= items.length; s++) for (let e = s; e <= items.length; e++) expect(b.slice(s, e)).toEqual(items.slice(s, e));
     expect(a.slice()).toEqual(items);
+  });
+
+  it('any JSON values survive the round trip through a whole state, a delta and the JSON twin exactly', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue({ maxDepth: 3 }), { minLength: 1, maxLength: 8 }), fc.nat(), (values, at) => {
+        const list = new List<JsonValue>({ replica: 'a' }).insert(0, 'first');
+        const peer = new List<JsonValue>({ replica: 'b' });
+        peer.apply(list.encode());
+        const since = list.version();
+        list.insert(at % 2, ...(values as JsonValue[]));
+        // JSON itself is the reference: it turns -0 into 0 and keeps every other value.
+        const expected = JSON.parse(JSON.stringify(list.toArray())) as JsonValue[];
+        expect(list.toArray()).toEqual(expected);
+        peer.apply(list.encode(since));
+        const fresh = new List<JsonValue>({ replica: 'c' });
+        fresh.apply(list.encode());
+        for (const copy of [peer, fresh]) {
+          expect(copy.toArray()).toEqual(expected);
+          expect(JSON.stringify(copy.toArray())).toBe(JSON.stringify(list.toArray()));
+        }
+      }),
+      runs(100),
+    );
   });
 
   it('inserting no items is a no-op: no event, no new version', () => {
