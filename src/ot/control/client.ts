@@ -166,6 +166,18 @@ export class OTClient<Snapshot, Op> {
   }
 
   /**
+   * The local ops the server has not confirmed: the op in flight with the sequence number
+   * it is sent under, and the later ops composed into the buffer. To resume after a
+   * restart, persist them with {@link confirmedDocument}, {@link revision} and
+   * {@link sequence}; then a new client with that snapshot and revision, and `nextSeq` set
+   * to the in-flight `seq`, that submits the op in flight and then the buffer sends them
+   * under the same sequence numbers, so the server applies each at most once.
+   */
+  get unconfirmed(): { readonly inflight: { readonly seq: number; readonly op: Op } | undefined; readonly buffer: Op | undefined } {
+    return { inflight: this.inflight, buffer: this.buffer };
+  }
+
+  /**
    * Applies a local op to {@link document} now and queues it for the server: sent at once
    * when online and nothing is in flight, else composed into the buffer.
    * @throws whatever the type throws when `op` is malformed or does not apply to the
