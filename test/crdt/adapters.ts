@@ -108,10 +108,10 @@ function indexOf(where: JsonValue | undefined, length: number): number {
 }
 
 /** Characters for random text: ASCII, a two-unit emoji, a combining mark. */
-export const characters = fc.constantFrom('a', 'b', 'c', 'x', ' ', '\n', '😀', '𝄞', 'é', '\u0301');
+const characters = fc.constantFrom('a', 'b', 'c', 'x', ' ', '\n', '😀', '𝄞', 'é', '\u0301');
 
 /** Random text of 1 to 6 characters; astral ones are whole surrogate pairs. */
-export const chunk = fc.array(characters, { minLength: 1, maxLength: 6 }).map((cs) => cs.join(''));
+const chunk = fc.array(characters, { minLength: 1, maxLength: 6 }).map((cs) => cs.join(''));
 
 /** `index` moved back off the middle of a surrogate pair of `text`, if it is there. */
 export function whole(text: string, index: number): number {
