@@ -5,6 +5,8 @@ export default defineConfig({
     index: 'src/index.ts',
     'crdt/index': 'src/crdt/index.ts',
     'ot/index': 'src/ot/index.ts',
+    'server/index': 'src/server/index.ts',
+    cli: 'src/server/cli.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

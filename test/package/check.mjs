@@ -43,7 +43,45 @@ try {
   const cjs = run('node', ['cjs.cjs'], work).trim();
   if (!esm.startsWith('ok') || !cjs.startsWith('ok')) throw new Error(`unexpected output: ${esm} / ${cjs}`);
   console.log(`package: ESM ${esm}; CJS ${cjs}`);
-  console.log('2 passed, 0 failed');
+
+  // tandem/server: importing it needs none of its optional packages; listening without
+  // them fails naming what to install. With ws and classic-level installed (from the npm
+  // cache that \`npm ci\` filled), it serves /healthz, and the tandem command runs.
+  const server = (load, withPackages) => `
+    ${load}
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-package-server-'));
+    const s = new SyncServer({ dataDir });
+    (async () => {
+      try {
+        const { url } = await s.listen({ port: 0 });
+        if (!${withPackages}) throw new Error('listened without ws installed');
+        const health = await (await fetch(url + '/healthz')).json();
+        if (health.status !== 'ok') throw new Error('healthz: ' + JSON.stringify(health));
+        await s.close();
+        console.log('ok server');
+      } catch (e) {
+        if (${withPackages} || !/npm install ws/.test(e.message)) throw e;
+        console.log('ok server refuses clearly without its optional packages');
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    })().catch((e) => { console.error(e); process.exitCode = 1; });
+  `;
+  const serverChecks = [];
+  for (const withPackages of [false, true]) {
+    if (withPackages) run('npm', ['install', '--no-audit', '--no-fund', '--offline', 'ws@^8.18.0', 'classic-level@^3.0.0'], work);
+    writeFileSync(join(work, 'server.mjs'), server("import { SyncServer } from 'tandem/server'; import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';", withPackages));
+    writeFileSync(join(work, 'server.cjs'), server("const { SyncServer } = require('tandem/server'); const fs = require('node:fs'); const os = require('node:os'); const path = require('node:path');", withPackages));
+    for (const file of ['server.mjs', 'server.cjs']) {
+      const out = run('node', [file], work).trim();
+      if (!out.startsWith('ok server')) throw new Error(`${file}: unexpected output: ${out}`);
+      serverChecks.push(`${file}: ${out}`);
+    }
+  }
+  const usage = run(join(work, 'node_modules', '.bin', 'tandem'), ['help'], work);
+  if (!usage.includes('tandem serve')) throw new Error(`tandem help: unexpected output: ${usage}`);
+  console.log(`package: ${serverChecks.join('; ')}; tandem help prints the usage`);
+  console.log('7 passed, 0 failed');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
