@@ -54,9 +54,10 @@ export class OpBuilder {
   }
 
   /**
-   * Appends `run`, an insert in normal form (non-empty text, attributes absent or
-   * non-empty). Unless a neighbour merges into it, the op holds this very object, which
-   * spares copying the runs of a document that an op leaves alone.
+   * Appends the whole of insert `run` (its text non-empty). Unless a neighbour merges into
+   * it, or its attribute map is empty, the op holds this very object: runs of a document
+   * that an op leaves alone, and inserts that pass through compose and transform, are not
+   * copied. Ops are immutable values, so sharing their components is safe.
    */
   whole(run: Insert): void {
     const attributes = nonEmpty(run.attributes);

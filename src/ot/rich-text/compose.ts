@@ -1,6 +1,6 @@
 import { composeAttributes, nonEmpty } from '../attributes.js';
 import { OpBuilder } from '../builder.js';
-import { Kind, checkArray, type AttributeMap, type LooseComponent } from '../component.js';
+import { Kind, checkArray, type AttributeMap, type Insert, type LooseComponent } from '../component.js';
 import { lengthOf, piece, refusal } from '../cursor.js';
 import type { RichTextOp } from './types.js';
 
@@ -60,7 +60,7 @@ export function compose(a: RichTextOp, b: RichTextOp): RichTextOp {
       }
     }
     if (kindB === Kind.Insert) {
-      out.insert(second[j]!.insert!, attributesB);
+      out.whole(second[j] as Insert);
       restB = 0;
     } else if (kindA === Kind.Delete) {
       out.delete(restA);

@@ -1,6 +1,6 @@
 import { transformAttributes, nonEmpty } from '../attributes.js';
 import { OpBuilder } from '../builder.js';
-import { Kind, checkArray, type AttributeMap, type LooseComponent } from '../component.js';
+import { Kind, checkArray, type AttributeMap, type Insert, type LooseComponent } from '../component.js';
 import { lengthOf, refusal } from '../cursor.js';
 import { checkSide, type Side } from '../side.js';
 import type { RichTextOp } from './types.js';
@@ -62,7 +62,7 @@ export function transform(a: RichTextOp, b: RichTextOp, side: Side): RichTextOp 
       }
     }
     if (kindA === Kind.Insert && (left || kindB !== Kind.Insert)) {
-      out.insert(mine[i]!.insert!, attributesA);
+      out.whole(mine[i] as Insert);
       restA = 0;
     } else if (kindB === Kind.Insert) {
       out.retain(restB, undefined);

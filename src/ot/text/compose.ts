@@ -1,5 +1,5 @@
 import { OpBuilder } from '../builder.js';
-import { Kind, checkArray, type LooseComponent } from '../component.js';
+import { Kind, checkArray, type Insert, type LooseComponent } from '../component.js';
 import { lengthOf, piece, refusal } from '../cursor.js';
 import type { TextOp } from './types.js';
 
@@ -52,7 +52,7 @@ export function compose(a: TextOp, b: TextOp): TextOp {
       }
     }
     if (kindB === Kind.Insert) {
-      out.insert(second[j]!.insert!, undefined);
+      out.whole(second[j] as Insert);
       restB = 0;
     } else if (kindA === Kind.Delete) {
       out.delete(restA);
@@ -63,7 +63,10 @@ export function compose(a: TextOp, b: TextOp): TextOp {
       const n = restA < restB ? restA : restB;
       if (kindB === Kind.Delete) {
         if (kindA !== Kind.Insert) out.delete(n);
-      } else if (kindA === Kind.Insert) out.insert(piece(first[i], restA, n), undefined);
+      } else if (kindA === Kind.Insert) {
+        if (n === restA && restA === first[i]!.insert!.length) out.whole(first[i] as Insert);
+        else out.insert(piece(first[i], restA, n), undefined);
+      }
       else out.retain(n, undefined);
       restA -= n;
       restB -= n;

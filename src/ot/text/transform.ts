@@ -1,5 +1,5 @@
 import { OpBuilder } from '../builder.js';
-import { Kind, checkArray, type LooseComponent } from '../component.js';
+import { Kind, checkArray, type Insert, type LooseComponent } from '../component.js';
 import { lengthOf, refusal } from '../cursor.js';
 import { checkSide, type Side } from '../side.js';
 import type { TextOp } from './types.js';
@@ -55,7 +55,7 @@ export function transform(a: TextOp, b: TextOp, side: Side): TextOp {
       }
     }
     if (kindA === Kind.Insert && (left || kindB !== Kind.Insert)) {
-      out.insert(mine[i]!.insert!, undefined);
+      out.whole(mine[i] as Insert);
       restA = 0;
     } else if (kindB === Kind.Insert) {
       out.retain(restB, undefined);
