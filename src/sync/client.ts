@@ -330,7 +330,7 @@ export class SyncClient {
         if (!this.welcomed) return false;
         for (const [name, session] of this.sessions) {
           if (session.phase === 'refused') continue;
-          if (session.phase !== 'synced') return false;
+          if (!session.ready) return false;
           if (!session.writable && (marks.has(name) || ot.has(name)) && session.pending > 0) {
             throw new SyncClientError('forbidden', `${name} has local changes but this client may only read it`, name);
           }
@@ -476,7 +476,7 @@ export class SyncClient {
   /** Resolves the `open` calls whose document is synced, or all of them when offline. */
   private settleOpenings(): void {
     for (const [name, waiting] of this.openings) {
-      if (this.sessions.get(name)?.phase !== 'synced' && this.currentStatus !== 'offline') continue;
+      if (this.sessions.get(name)?.ready !== true && this.currentStatus !== 'offline') continue;
       this.openings.delete(name);
       for (const opening of waiting) opening.resolve();
     }
@@ -620,6 +620,7 @@ export class SyncClient {
       case 'ot': {
         const session = this.sessions.get(message.doc);
         if (session instanceof OTSession) session.receive(message);
+        this.settleOpenings();
         return;
       }
       case 'presence':

@@ -84,6 +84,11 @@ export class OTSession<Snapshot, Op> {
     return this.counts[0] + this.counts[1];
   }
 
+  /** Whether the subscription is open and the OT client has caught up with the server. */
+  get ready(): boolean {
+    return this.phase === 'synced' && this.client.connection === 'online';
+  }
+
   /** Whether the client holds no unconfirmed op. */
   get durable(): boolean {
     return this.client.state === 'synchronised';

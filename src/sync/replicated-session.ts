@@ -62,6 +62,11 @@ export class ReplicatedSession {
     });
   }
 
+  /** Whether the subscription is open and the server's state merged. */
+  get ready(): boolean {
+    return this.phase === 'synced';
+  }
+
   /** Local changes not yet acknowledged by the server. */
   get pending(): number {
     return this.marks.length;

@@ -1,0 +1,72 @@
+/** Shared set-up for client tests: a hub over a MemoryStore, and clients over the in-memory transport. */
+import { MemoryStore } from '../../../src/sync/store.js';
+import { SyncHub, type HubOptions } from '../../../src/sync/hub.js';
+import { MemoryStorage, type ClientStorage } from '../../../src/sync/storage.js';
+import { SyncClient, type SyncClientOptions } from '../../../src/sync/client.js';
+import { MemoryTransport, type HubEndpoint } from '../../../src/sync/memory-transport.js';
+
+/** A hub endpoint whose replies to clients can be dropped while frames to it still arrive. */
+export class LossyHub implements HubEndpoint {
+  /** When true, frames from the hub to clients are lost. */
+  dropReplies = false;
+  constructor(private readonly hub: SyncHub) {}
+  connect(peer: { send(frame: Uint8Array): void; close(): void }) {
+    return this.hub.connect({
+      send: (frame) => {
+        if (!this.dropReplies) peer.send(frame);
+      },
+      close: () => peer.close(),
+    });
+  }
+}
+
+export interface Connected {
+  readonly client: SyncClient;
+  readonly transport: MemoryTransport;
+  readonly storage: ClientStorage;
+}
+
+export interface World {
+  readonly store: MemoryStore;
+  readonly hub: SyncHub;
+  readonly lossy: LossyHub;
+  client(options?: Partial<SyncClientOptions>): Connected;
+  close(): Promise<void>;
+}
+
+export function world(options: Partial<HubOptions> = {}): World {
+  const store = new MemoryStore();
+  const hub = new SyncHub({ store, ...options });
+  const lossy = new LossyHub(hub);
+  const clients: SyncClient[] = [];
+  return {
+    store,
+    hub,
+    lossy,
+    client(extra = {}) {
+      const transport = new MemoryTransport(lossy);
+      const storage = extra.storage ?? new MemoryStorage();
+      const client = new SyncClient({ transports: [transport], backoff: { base: 5, cap: 20 }, ...extra, storage });
+      clients.push(client);
+      return { client, transport, storage };
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+      await hub.close();
+    },
+  };
+}
+
+/** Waits until `condition` holds, polling on macrotasks; fails after `ms`. */
+export async function eventually(condition: () => boolean, ms = 3000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > ms) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Lets queued microtasks and short timers run. */
+export function settle(ms = 10): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
