@@ -132,7 +132,8 @@ function checkAttributes(attributes: unknown, inserting: boolean, index: number)
     throw new OTError('malformed', 'attributes must be an object such as {bold: true}', index);
   }
   checkPlainObject(attributes, 'attributes', index);
-  for (const name of Object.keys(attributes)) {
+  for (const name in attributes) {
+    if (!Object.hasOwn(attributes, name)) continue;
     if (!isWellFormed(name)) throw new OTError('lone-surrogate', 'an attribute name holds a lone surrogate', index);
     const value = (attributes as Record<string, unknown>)[name];
     if (value === null && inserting) {
