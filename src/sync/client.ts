@@ -462,6 +462,8 @@ export class SyncClient {
 
   /** Subscribes a new session when online; resolves at its first `synced`, or at once when offline. */
   private subscribed(name: string, session: Session): Promise<void> {
+    // Presence exists from the start, so the peers the server lists right after `synced` are kept.
+    this.presence(name);
     const done = new Promise<void>((resolve, reject) => {
       const waiting = this.openings.get(name) ?? [];
       waiting.push({ resolve, reject });
