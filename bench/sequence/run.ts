@@ -53,7 +53,7 @@ export const libraries: readonly string[] = SEQUENCE_LIBRARIES;
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The traces of a quick run: small, so that every library finishes within a minute. */
+/** The traces of a quick run: the smallest sequential trace and the concurrent one. */
 const QUICK_TRACES = ['sveltecomponent', 'friendsforever.concurrent'];
 
 async function load(library: SequenceLibrary): Promise<SequenceModule> {

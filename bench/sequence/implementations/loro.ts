@@ -9,7 +9,7 @@
  * Loro imports lazily: the timed load and merge read the text afterwards, which makes
  * Loro build it.
  */
-import { LoroDoc } from 'loro-crdt';
+import { LoroDoc, type LoroText } from 'loro-crdt';
 import { ascendingIds, replayWithPeers } from '../concurrent.js';
 import type { SequenceImplementation, TracePatch } from '../interfaces.js';
 import { loroPeerId } from '../../replica-ids.js';
@@ -24,8 +24,11 @@ function newDoc(peer = loroPeerId(replicas++)): LoroDoc {
   return doc;
 }
 
-function edit(doc: LoroDoc, patches: readonly TracePatch[]): void {
-  const text = doc.getText(TEXT);
+/**
+ * Applies the patches to `text` (the `LoroText` of `doc`, fetched once per document: each
+ * handle holds the document until the garbage collector finalises it) and commits.
+ */
+function edit(doc: LoroDoc, text: LoroText, patches: readonly TracePatch[]): void {
   for (const [position, deleteCount, insert] of patches) {
     if (deleteCount > 0) text.delete(position, deleteCount);
     if (insert !== '') text.insert(position, insert);
@@ -46,10 +49,17 @@ export const implementation: SequenceImplementation<LoroDoc> = {
   updateFormat: "all updates (export({ mode: 'update' }))",
   replay(trace) {
     const doc = newDoc();
-    for (const patches of trace.txns) edit(doc, patches);
+    const text = doc.getText(TEXT);
+    for (const patches of trace.txns) edit(doc, text, patches);
+    text.free();
     return doc;
   },
-  text: (doc) => doc.getText(TEXT).toString(),
+  text(doc) {
+    const text = doc.getText(TEXT);
+    const content = text.toString();
+    text.free();
+    return content;
+  },
   encode: (doc) => doc.export({ mode: 'snapshot' }),
   load: imported,
   update: (doc) => doc.export({ mode: 'update' }),
@@ -57,24 +67,28 @@ export const implementation: SequenceImplementation<LoroDoc> = {
   replayConcurrent(trace) {
     let latest: Uint8Array | undefined;
     const peers = ascendingIds(trace.agents, () => loroPeerId(replicas++), (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return replayWithPeers<LoroDoc, Uint8Array>(trace, {
+    const agents = replayWithPeers<{ doc: LoroDoc; text: LoroText }, Uint8Array>(trace, {
       create(agent) {
         const doc = newDoc(peers[agent]);
         doc.subscribeLocalUpdates((update) => {
           latest = update;
         });
-        return doc;
+        return { doc, text: doc.getText(TEXT) };
       },
-      commit(doc, patches) {
+      commit({ doc, text }, patches) {
         latest = undefined;
-        edit(doc, patches);
+        edit(doc, text, patches);
         if (latest === undefined) throw new Error('Loro emitted no update for a commit');
         return latest;
       },
-      merge(doc, updates) {
+      merge({ doc }, updates) {
         if (updates.length === 1 && updates[0] !== undefined) doc.import(updates[0]);
         else doc.importBatch([...updates]);
       },
+    });
+    return agents.map(({ doc, text }) => {
+      text.free();
+      return doc;
     });
   },
   free: (doc) => doc.free(),
