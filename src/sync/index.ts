@@ -6,6 +6,19 @@
  */
 export * from './protocol.js';
 export { MemoryStore, type DocumentStore, type StoredDocument, type StoredEntry } from './store.js';
+export {
+  DOCUMENT_TYPES,
+  OT_TYPES,
+  SyncHub,
+  type Access,
+  type Authorize,
+  type AuthorizeRequest,
+  type ChannelOptions,
+  type HubConnection,
+  type HubLimits,
+  type HubOptions,
+  type Peer,
+} from './hub.js';
 export { SyncClient, type ClientStatus, type ReplicatedClass, type SyncClientEvents, type SyncClientOptions } from './client.js';
 export { SyncClientError, type ClientErrorCode, type SessionPhase } from './session.js';
 export { MemoryStorage, type ClientStorage } from './storage.js';
