@@ -162,32 +162,37 @@ function checkEvents(model: SequenceModel<unknown>, fail: (code: 'invalid-value'
   sorted(model.runs, 'runs');
   sorted(model.deletions, 'deletions');
   sorted(model.deleted, 'deleted ranges');
-  const spans = new Map<string, [number, number][]>();
-  const add = (replica: string, counter: number, length: number): void => {
-    if (counter <= model.base.get(replica) || counter + length - 1 > model.version.get(replica)) {
-      throw r.error('invalid-value', `events (${replica}, ${counter}..${counter + length - 1}) lie outside the frame's base and version`);
-    }
-    let list = spans.get(replica);
-    if (list === undefined) spans.set(replica, (list = []));
-    list.push([counter, length]);
-  };
-  for (const run of model.runs) add(run.replica, run.counter, run.length);
-  for (const d of model.deletions) add(d.replica, d.counter, d.length);
-  for (const [replica, list] of spans) {
-    list.sort((a, b) => a[0] - b[0]);
-    let next = model.base.get(replica) + 1;
-    for (const [counter, length] of list) {
+  // Walk each replica's runs and deletions together, in counter order.
+  const { runs, deletions, base, version, exact } = model;
+  const listed = new Set<string>();
+  let i = 0;
+  let j = 0;
+  while (i < runs.length || j < deletions.length) {
+    const replica =
+      j >= deletions.length || (i < runs.length && runs[i]!.replica <= deletions[j]!.replica) ? runs[i]!.replica : deletions[j]!.replica;
+    listed.add(replica);
+    let next = base.get(replica) + 1;
+    const top = version.get(replica);
+    for (;;) {
+      const run = i < runs.length && runs[i]!.replica === replica ? runs[i] : undefined;
+      const deletion = j < deletions.length && deletions[j]!.replica === replica ? deletions[j] : undefined;
+      if (run === undefined && deletion === undefined) break;
+      const entry = deletion === undefined || (run !== undefined && run.counter < deletion.counter) ? run! : deletion;
+      if (entry === run) i++;
+      else j++;
+      const { counter, length } = entry;
+      if (counter <= base.get(replica) || counter + length - 1 > top) {
+        throw r.error('invalid-value', `events (${replica}, ${counter}..${counter + length - 1}) lie outside the frame's base and version`);
+      }
       if (counter < next) throw r.error('invalid-value', `events of ${replica} from ${counter} are listed twice`);
-      if (model.exact && counter > next) throw r.error('invalid-value', `events (${replica}, ${next}..${counter - 1}) are missing`);
+      if (exact && counter > next) throw r.error('invalid-value', `events (${replica}, ${next}..${counter - 1}) are missing`);
       next = counter + length;
     }
-    if (model.exact && next !== model.version.get(replica) + 1) {
-      throw r.error('invalid-value', `events (${replica}, ${next}..${model.version.get(replica)}) are missing`);
-    }
+    if (exact && next !== top + 1) throw r.error('invalid-value', `events (${replica}, ${next}..${top}) are missing`);
   }
-  if (model.exact) {
-    for (const [replica, counter] of model.version.entries()) {
-      if (counter > model.base.get(replica) && !spans.has(replica)) {
+  if (exact) {
+    for (const [replica, counter] of version.entries()) {
+      if (counter > base.get(replica) && !listed.has(replica)) {
         throw r.error('invalid-value', `events of ${replica} above the base are missing`);
       }
     }
@@ -361,7 +366,7 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         if (followsLeft(lefts[k], right)) throw r.error('non-canonical', 'a right origin that follows the left one is written as such');
         rights[k] = right;
       }
-      const runs: RunRecord<C>[] = [];
+      const runs: { -readonly [K in keyof RunRecord<C>]: RunRecord<C>[K] }[] = [];
       const visible: number[] = [];
       let total = 0;
       for (let k = 0; k < n; k++) {
@@ -429,7 +434,7 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         const part = visible.length === 1 ? content : items.cut(content, at, at + run.length);
         at += run.length;
         if (!items.whole(part)) throw r.error('invalid-value', `run (${run.replica}, ${run.counter}) starts or ends inside a character`);
-        runs[i] = { ...run, content: part };
+        run.content = part;
       }
 
       const deletions: DeletionRecord[] = [];

@@ -80,6 +80,11 @@ export class List<T extends JsonValue = JsonValue> extends Sequence<JsonValue[]>
     return false;
   }
 
+  /** @inheritDoc */
+  protected half(): 0 {
+    return 0;
+  }
+
   /**
    * Inserts `items` before the item at `index` (at the end when `index` is the length).
    * @throws {RangeError} when `index` is not an integer from 0 to the length, or an item

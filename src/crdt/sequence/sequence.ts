@@ -38,21 +38,6 @@ interface Run<C> {
   pieces: Span<C>[];
 }
 
-/** A run of an update this replica lacks, with replicas as local numbers. */
-interface Fresh<C> {
-  rep: number;
-  ctr: number;
-  len: number;
-  leftRep: number;
-  leftCtr: number;
-  rightRep: number;
-  rightCtr: number;
-  deleted: boolean;
-  content: C | undefined;
-  /** Depth-first state while ordering: 0 new, 1 on the stack, 2 done. */
-  mark: number;
-}
-
 /** Items a merge deleted that were visible, with where they stood. */
 interface Killed {
   rep: number;
@@ -99,6 +84,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   /** The document, tombstones included. */
   protected readonly tree = new SpanTree<C>();
   private readonly vv = new VersionVector();
+  /** This replica's own counter: ahead of `vv` between a local edit and the next read of it. */
+  private own = 0;
   /** Counters up to which some deletions are known only by the items they deleted. */
   private readonly learned = new VersionVector();
   /** Replica ids by local number; this replica is 0. */
@@ -127,10 +114,21 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
    * character (text: a surrogate pair); never for lists.
    */
   protected abstract splits(content: C, offset: number): boolean;
+  /**
+   * Which half of a two-item character item `offset` of the visible `content` is: 1 the
+   * first (text: a high surrogate), 2 the second, 0 neither (always, for lists).
+   */
+  protected abstract half(content: C, offset: number): 0 | 1 | 2;
 
   /** @inheritDoc */
   protected get clock(): VersionVector {
+    this.settle();
     return this.vv;
+  }
+
+  /** Writes this replica's own counter, kept in {@link own} while typing, into the version. */
+  private settle(): void {
+    if (this.own > this.vv.get(this.replica)) this.vv.observe(this.replica, this.own);
   }
 
   /** Number of visible items. */
@@ -240,6 +238,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       deleted: span.deleted,
       content: span.deleted ? undefined : this.cut(span.content!, offset, span.len),
       leaf: span.leaf,
+      mark: 0,
     };
     if (!span.deleted) span.content = this.cut(span.content!, 0, offset);
     span.len = offset;
@@ -290,16 +289,16 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
 
   /** Spends `n` counters of this replica; returns the first. */
   private spend(n: number): number {
-    const first = this.vv.get(this.replica) + 1;
+    const first = this.own + 1;
     if (first + n - 1 > Number.MAX_SAFE_INTEGER) throw new RangeError(`replica ${this.replica} has no events left`);
-    this.vv.observe(this.replica, first + n - 1);
+    this.own = first + n - 1;
     return first;
   }
 
   /** Inserts `n` items at visible `index`; the caller has checked both. */
   protected insertItems(index: number, content: C, n: number): void {
     const tree = this.tree;
-    const ctr = this.spend(n);
+    let ctr = 0;
     let leftRep = NONE;
     let leftCtr = 0;
     let rightRep = NONE;
@@ -316,10 +315,13 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         leaf = tree.first;
       }
       at = 0;
+      ctr = this.spend(n);
     } else {
       const span = tree.findVisible(index - 1);
       const foundIndex = tree.foundIndex;
       const foundOffset = tree.foundOffset;
+      if (this.half(span.content!, foundOffset) === 1) throw new RangeError(`index ${index} would split a surrogate pair`);
+      ctr = this.spend(n);
       leftRep = span.rep;
       leftCtr = span.ctr + foundOffset;
       if (foundOffset < span.len - 1) {
@@ -348,7 +350,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       }
     }
     tree.touched(leaf);
-    const span: Span<C> = { rep: 0, ctr, len: n, leftRep, leftCtr, rightRep, rightCtr, deleted: false, content, leaf };
+    const span: Span<C> = { rep: 0, ctr, len: n, leftRep, leftCtr, rightRep, rightCtr, deleted: false, content, leaf, mark: 0 };
     tree.insertAt(leaf, at, span);
     this.addRun(span);
     this.emitLocal(index, content, 0);
@@ -357,8 +359,15 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   /** Deletes `count` visible items from `index`; the caller has checked both. */
   protected deleteItems(index: number, count: number): void {
     const tree = this.tree;
+    if (count > 1) {
+      const last = tree.findVisible(index + count - 1);
+      if (this.half(last.content!, tree.foundOffset) === 1) throw new RangeError(`end ${index + count} would split a surrogate pair`);
+    }
     let span = tree.findVisible(index);
     let offset = tree.foundOffset;
+    const half = this.half(span.content!, offset);
+    if (half === 2) throw new RangeError(`index ${index} would split a surrogate pair`);
+    if (count === 1 && half === 1) throw new RangeError(`end ${index + 1} would split a surrogate pair`);
     let ctr = this.spend(count);
     let left = count;
     for (;;) {
@@ -474,6 +483,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
 
   /** @inheritDoc */
   protected snapshot(since: VersionVector | undefined): SequenceModel<C> {
+    this.settle();
     const base = deltaBase(since, this.vv);
     const whole = base.size === 0;
     const exact = !whole && base.covers(this.learned);
@@ -581,21 +591,25 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
 
   /** @inheritDoc */
   protected merge(model: SequenceModel<C>): SequenceChange<C> | undefined {
+    this.settle();
     if (this.vv.covers(model.version)) return undefined;
     const plan = this.plan(model);
     const before = this.listened ? this.vv.clone() : undefined;
+    const inserted = before === undefined ? [] : plan.order.map((s) => ({ rep: s.rep, ctr: s.ctr, len: s.len }));
     const touched: Killed[] = [];
     this.tree.invalidate();
-    for (const run of plan.order) this.integrate(run);
+    for (const span of plan.order) this.integrate(span);
     for (const d of plan.deletions) {
       this.log(d.rep, d.ctr, d.len, d.targetRep, d.targetCtr, d.direction);
       this.deleteRange(d.targetRep, d.direction > 0 ? d.targetCtr : d.targetCtr - d.len + 1, d.len, touched);
     }
     for (const d of plan.deleted) this.deleteRange(d.rep, d.ctr, d.len, touched);
     this.vv.merge(model.version);
+    // A replica loading its own saved state learns its own past.
+    this.own = this.vv.get(this.replica);
     if (!model.exact) this.learned.merge(model.version);
     if (before === undefined) return undefined;
-    return change(this.describe(before, plan.order, touched), 'remote');
+    return change(this.describe(before, inserted, touched), 'remote');
   }
 
   /**
@@ -606,7 +620,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
    *   itself, or would split a character.
    */
   private plan(model: SequenceModel<C>): {
-    order: Fresh<C>[];
+    order: Span<C>[];
     deletions: { rep: number; ctr: number; len: number; targetRep: number; targetCtr: number; direction: number }[];
     deleted: { rep: number; ctr: number; len: number }[];
   } {
@@ -624,8 +638,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       }
       return e;
     };
-    const fresh: Fresh<C>[] = [];
-    const byRep = new Map<number, Fresh<C>[]>();
+    const fresh: Span<C>[] = [];
+    const byRep = new Map<number, Span<C>[]>();
     // Without exact deletions, a deleted run is also how a deletion of its items arrives.
     const deletedRuns: RangeRecord[] = [];
     for (const r of model.runs) {
@@ -645,7 +659,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         leftCtr = seen;
         ctr = seen + 1;
       }
-      const run: Fresh<C> = {
+      const run: Span<C> = {
         rep,
         ctr,
         len,
@@ -655,6 +669,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         rightCtr: r.right === undefined ? 0 : r.right.counter,
         deleted: r.deleted,
         content,
+        leaf: this.tree.last,
         mark: 0,
       };
       fresh.push(run);
@@ -662,8 +677,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       if (list === undefined) byRep.set(rep, (list = []));
       list.push(run);
     }
-    for (const list of byRep.values()) list.sort((a, b) => a.ctr - b.ctr);
-    const freshAt = (rep: number, ctr: number): Fresh<C> | undefined => {
+    // Runs come sorted by replica and counter (the codec checks), so each list is sorted.
+    const freshAt = (rep: number, ctr: number): Span<C> | undefined => {
       const list = byRep.get(rep);
       if (list === undefined) return undefined;
       const run = list[byCounter(list, ctr)];
@@ -675,7 +690,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
 
     // Every origin exists here or in the update; an origin here that is visible must not
     // sit inside a character.
-    const dependency = (rep: number, ctr: number, side: 'left' | 'right'): Fresh<C> | undefined => {
+    const dependency = (rep: number, ctr: number, side: 'left' | 'right'): Span<C> | undefined => {
       if (rep === NONE) return undefined;
       const span = known(rep, ctr);
       if (span !== undefined) {
@@ -691,9 +706,9 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     };
 
     // Depth-first, so that each run follows its origins; a cycle is refused.
-    const order: Fresh<C>[] = [];
-    const stack: Fresh<C>[] = [];
-    const visit = (run: Fresh<C>, dep: Fresh<C> | undefined): void => {
+    const order: Span<C>[] = [];
+    const stack: Span<C>[] = [];
+    const visit = (run: Span<C>, dep: Span<C> | undefined): void => {
       if (dep === undefined || dep.mark === 2) return;
       if (dep.mark === 1) throw new DecodeError('invalid-value', `runs ${itemName(run.rep, run.ctr)} and ${itemName(dep.rep, dep.ctr)} are each other's origins`);
       stack.push(dep);
@@ -760,26 +775,11 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     return { order, deletions, deleted };
   }
 
-  private spanOf(run: Fresh<C>, leaf: Leaf<C>): Span<C> {
-    return {
-      rep: run.rep,
-      ctr: run.ctr,
-      len: run.len,
-      leftRep: run.leftRep,
-      leftCtr: run.leftCtr,
-      rightRep: run.rightRep,
-      rightCtr: run.rightCtr,
-      deleted: run.deleted,
-      content: run.content,
-      leaf,
-    };
-  }
-
   /**
    * Puts a run where FugueMax orders it among the items between its origins (the
    * YjsMod integration, proved equal to FugueMax by Weidner, Gentle and Kleppmann).
    */
-  private integrate(run: Fresh<C>): void {
+  private integrate(run: Span<C>): void {
     const tree = this.tree;
     let prev: Span<C> | undefined;
     if (run.leftRep !== NONE) {
@@ -793,7 +793,40 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       const offset = run.rightCtr - right.ctr;
       if (offset > 0) right = this.split(right, right.leaf.spans.indexOf(right), offset);
     }
-    let cur = prev === undefined ? tree.firstSpan() : tree.next(prev);
+    // Where the run goes when nothing concurrent lies between its origins: right after
+    // its left origin (before the document's first span when it has none).
+    let leaf = prev === undefined ? tree.first : prev.leaf;
+    let at = prev === undefined ? 0 : leaf.spans.indexOf(prev) + 1;
+    const next = at < leaf.spans.length ? leaf.spans[at] : tree.nextAt(leaf, at - 1);
+    if (next !== right) {
+      const dest = this.scan(run, next, right);
+      if (dest === undefined) {
+        leaf = tree.last;
+        at = leaf.spans.length;
+      } else {
+        leaf = dest.leaf;
+        at = leaf.spans.indexOf(dest);
+      }
+    }
+    run.leaf = leaf;
+    run.mark = 0;
+    tree.insertAt(leaf, at, run);
+    this.addRun(run);
+    if (run.leaf !== leaf) {
+      leaf = run.leaf;
+      at = leaf.spans.indexOf(run);
+    }
+    if (at + 1 < leaf.spans.length) this.mergeLeft(leaf, at + 1);
+    this.mergeLeft(leaf, at);
+  }
+
+  /**
+   * The FugueMax scan over the spans from `first` up to the run's right origin: returns
+   * the span the run goes before (undefined: the end of the document).
+   */
+  private scan(run: Span<C>, first: Span<C> | undefined, right: Span<C> | undefined): Span<C> | undefined {
+    const tree = this.tree;
+    let cur = first;
     let dest = cur;
     let scanning = false;
     let leftPos = Number.NaN;
@@ -822,14 +855,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       }
       cur = tree.next(cur);
     }
-    if (!scanning) dest = cur;
-    const span = this.spanOf(run, tree.last);
-    tree.insertBefore(dest, span);
-    this.addRun(span);
-    const leaf = span.leaf;
-    const i = leaf.spans.indexOf(span);
-    if (i + 1 < leaf.spans.length) this.mergeLeft(leaf, i + 1);
-    this.mergeLeft(leaf, i);
+    return scanning ? dest : cur;
   }
 
   /** Deletes items `first .. first + len − 1` of `rep`, noting those that were visible. */
@@ -859,7 +885,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
    * runs it inserted that are visible, and the items it deleted that were visible
    * before, in document order.
    */
-  private describe(before: VersionVector, inserted: readonly Fresh<C>[], killed: readonly Killed[]): DeltaOp<C>[] {
+  private describe(before: VersionVector, inserted: readonly Killed[], killed: readonly Killed[]): DeltaOp<C>[] {
     const tree = this.tree;
     const segments: { pos: number; at: number; content: C | undefined; len: number }[] = [];
     for (const run of inserted) {

@@ -79,6 +79,12 @@ export class Text extends Sequence<string> {
   }
 
   /** @inheritDoc */
+  protected half(content: string, offset: number): 0 | 1 | 2 {
+    const code = content.charCodeAt(offset);
+    return isHigh(code) ? 1 : isLow(code) ? 2 : 0;
+  }
+
+  /** @inheritDoc */
   protected splits(content: string, offset: number): boolean {
     return isHigh(content.charCodeAt(offset - 1)) && isLow(content.charCodeAt(offset));
   }
@@ -99,7 +105,7 @@ export class Text extends Sequence<string> {
     this.checkIndex(index, this.length, 'index');
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${typeof text}`);
     if (!isWellFormed(text)) throw new TypeError('text must be well-formed UTF-16 (it has a lone surrogate)');
-    this.checkBoundary(index, 'index');
+    // insertItems refuses an index inside a surrogate pair, with the same check.
     if (text.length > 0) this.insertItems(index, text, text.length);
     return this;
   }
@@ -112,8 +118,7 @@ export class Text extends Sequence<string> {
   delete(index: number, count: number): this {
     this.checkIndex(index, this.length, 'index');
     this.checkIndex(count, this.length - index, 'count');
-    this.checkBoundary(index, 'index');
-    this.checkBoundary(index + count, 'end');
+    // deleteItems refuses ends inside a surrogate pair.
     if (count > 0) this.deleteItems(index, count);
     return this;
   }

@@ -32,6 +32,8 @@ export interface Span<C> {
   content: C | undefined;
   /** The leaf holding the span. */
   leaf: Leaf<C>;
+  /** Scratch while an update is ordered for integration: 0 new, 1 visiting, 2 ordered. */
+  mark: number;
 }
 
 /** A leaf: spans in document order. */
