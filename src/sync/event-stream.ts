@@ -40,6 +40,7 @@ export class EventStreamParser {
    */
   push(chunk: string): StreamEvent[] {
     let text = chunk;
+    if (text === '') return [];
     if (this.afterCR && text.startsWith('\n')) text = text.slice(1);
     this.afterCR = text.endsWith('\r');
     this.buffer += text;

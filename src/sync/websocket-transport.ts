@@ -6,16 +6,20 @@
  */
 import type { ConnectRequest, Transport, TransportConnection, TransportEvents } from './transport.js';
 
-/** The members of a WebSocket this transport uses (the browser's, or `ws`'s). */
+/**
+ * The members of a WebSocket this transport uses (the browser's, or `ws`'s). Handlers are
+ * typed to accept any implementation's event types (`never` parameters); the transport
+ * reads only `data` from a message event.
+ */
 export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { readonly data: unknown }) => void) | null;
-  onclose: ((event: unknown) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: ((event: never) => void) | null;
+  onmessage: ((event: never) => void) | null;
+  onclose: ((event: never) => void) | null;
+  onerror: ((event: never) => void) | null;
 }
 
 /** A WebSocket constructor: `globalThis.WebSocket`, or `WebSocket` from the `ws` package. */
@@ -59,7 +63,7 @@ export function webSocketTransport(url: string, WebSocket: WebSocketConstructor 
       socket.onopen = () => {
         if (!done) events.open();
       };
-      socket.onmessage = (event) => {
+      socket.onmessage = (event: { readonly data: unknown }) => {
         if (done) return;
         const data = event.data;
         if (data instanceof Uint8Array) events.frame(data);
