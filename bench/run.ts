@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- flags]`: every benchmark suite, one after another, in one process.
  *
- *   --suite=crdt,sequence,ot  suites to run (default: all of them)
+ *   --suite=crdt,sequence,ot,sync  suites to run (default: all of them)
  *   --quick                   a short run of each suite for development, results not saved
  *   --full                    the long run of each suite
  *   --only=tandem,yjs         libraries to run; each suite runs those it knows
@@ -15,7 +15,7 @@
 import type { Suite, SuiteOptions } from './suite.js';
 
 /** The suites, in the order they run. */
-const SUITES = ['crdt', 'sequence', 'ot'] as const;
+const SUITES = ['crdt', 'sequence', 'ot', 'sync'] as const;
 type SuiteName = (typeof SUITES)[number];
 
 const SHARED_FLAGS = ['--suite=', '--quick', '--full', '--only='];
@@ -44,6 +44,8 @@ async function load(name: SuiteName): Promise<Suite | string> {
         return await import('./crdt/run.js');
       case 'sequence':
         return await import('./sequence/run.js');
+      case 'sync':
+        return await import('./sync/run.js');
       case 'ot': {
         const specifier = './ot/run.js';
         const module: unknown = await import(specifier);
