@@ -150,7 +150,7 @@ describe.each([{ name: 'Text', makeKit: textKit }, { name: 'List', makeKit: list
         expect(kit.units(copy)).toEqual(units);
         expect(bytes(copy)).toBe(bytes(docs[0]!));
       }),
-      runs(100),
+      runs(70),
     );
   });
 
@@ -396,7 +396,7 @@ describe('large documents (thousands of spans, so the tree splits branches)', ()
         expect(copy.toString()).toBe(text);
         expect(copy.slice(0, whole(text, text.length >> 1))).toBe(text.slice(0, whole(text, text.length >> 1)));
       }),
-      runs(3),
+      runs(2),
     );
   });
 });
