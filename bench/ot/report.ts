@@ -9,10 +9,15 @@ import { POOL } from './workloads.js';
 
 export type { ReplayResult } from './trace.js';
 
-/** Ops per second of one library on one case, with benny's margin of error (percent, 95%). */
+/**
+ * Ops per second of one library on one case: the mean over benny's samples with its margin
+ * of error (percent, 95%), and the fastest sample's rate, which other processes on a busy
+ * machine can only lower.
+ */
 export interface Measurement {
   readonly library: OTLibrary;
   readonly opsPerSecond: number;
+  readonly bestOpsPerSecond: number;
   readonly margin: number;
   readonly samples: number;
 }
@@ -48,10 +53,19 @@ function ratioText(ratio: number): string {
   return ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1);
 }
 
-function ratioOf(results: readonly Measurement[], peer: OTLibrary): number | undefined {
+function ratioOf(results: readonly Measurement[], peer: OTLibrary, best = false): number | undefined {
   const ours = results.find((m) => m.library === 'tandem');
   const theirs = results.find((m) => m.library === peer);
-  return ours === undefined || theirs === undefined ? undefined : ours.opsPerSecond / theirs.opsPerSecond;
+  if (ours === undefined || theirs === undefined) return undefined;
+  return best ? ours.bestOpsPerSecond / theirs.bestOpsPerSecond : ours.opsPerSecond / theirs.opsPerSecond;
+}
+
+function ratioCell(results: readonly Measurement[], peer: OTLibrary): string {
+  const mean = ratioOf(results, peer);
+  const best = ratioOf(results, peer, true);
+  if (mean === undefined || best === undefined) return '';
+  const text = (r: number): string => (r < 1 ? `**${ratioText(r)}**` : ratioText(r));
+  return `${text(mean)} (${text(best)})`;
 }
 
 function table(run: OTRun, family: 'text' | 'rich text'): string {
@@ -68,12 +82,13 @@ function table(run: OTRun, family: 'text' | 'rich text'): string {
       const m = row.results.find((x) => x.library === library);
       const problem = row.problems.get(library);
       if (problem !== undefined) notes.add(`${OT_LIBRARY_NAMES[library]}: ${problem}; not timed.`);
-      return m === undefined ? (problem !== undefined ? 'wrong result' : '') : `${si(m.opsPerSecond)} ±${m.margin.toFixed(1)}%`;
+      return m === undefined
+        ? problem !== undefined
+          ? 'wrong result'
+          : ''
+        : `${si(m.opsPerSecond)} ±${m.margin.toFixed(1)}% (${si(m.bestOpsPerSecond)})`;
     });
-    const ratios = peers.map((peer) => {
-      const ratio = ratioOf(row.results, peer);
-      return ratio === undefined ? '' : ratio < 1 ? `**${ratioText(ratio)}**` : ratioText(ratio);
-    });
+    const ratios = peers.map((peer) => ratioCell(row.results, peer));
     lines.push(`| ${row.operation} | ${row.size} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
   }
   return [lines.join('\n'), ...notes].join('\n\n');
@@ -95,9 +110,13 @@ function targets(run: OTRun): string {
     for (const row of run.measured) {
       if (!operations.includes(row.operation)) continue;
       const ratio = ratioOf(row.results, peer);
-      if (ratio === undefined) continue;
-      const met = ratio >= factor;
-      lines.push(`- ${met ? 'met' : '**missed**'}: ${row.family} ${row.operation}, ${row.size}: ${ratioText(ratio)}× ${OT_LIBRARY_NAMES[peer]} (target ${factor}×)`);
+      const best = ratioOf(row.results, peer, true);
+      if (ratio === undefined || best === undefined) continue;
+      const verdict = ratio >= factor && best >= factor ? 'met' : ratio >= factor || best >= factor ? '**met on one measure only**' : '**missed**';
+      lines.push(
+        `- ${verdict}: ${row.family} ${row.operation}, ${row.size}: ${ratioText(ratio)}× ${OT_LIBRARY_NAMES[peer]} ` +
+          `by mean, ${ratioText(best)}× by fastest sample (target ${factor}×)`,
+      );
     }
   };
   check('ot-text-unicode', 2, ['transform', 'compose']);
@@ -129,8 +148,11 @@ export function report(run: OTRun): string {
     'library gets ops converted to its own form before timing; apply and compose results are',
     "checked against Tandem's first. Ops/s counts ops applied, pairs composed, or ops",
     'transformed; ot.js transforms both ops of a pair in one call, which counts as two.',
-    '“× peer” is how many times the peer’s throughput Tandem reached; ± is the margin of',
-    'error at 95% confidence.',
+    '“× peer” is how many times the peer’s throughput Tandem reached. Each cell gives the mean',
+    'over benny’s samples, ± its margin of error at 95% confidence, and in parentheses the',
+    'fastest sample’s rate (and the ratio of fastest samples): on a machine shared with other',
+    'work, other processes can only slow a sample down, so the fastest samples compare the',
+    'code rather than the load.',
     '',
     '## Plain text',
     '',

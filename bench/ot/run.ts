@@ -85,7 +85,13 @@ async function time(title: string, cases: readonly Case[], timing: Timing): Prom
     ),
     cycle((current) => {
       const c = cases.find((x) => OT_LIBRARY_NAMES[x.library] === current.name)!;
-      const measurement = { library: c.library, opsPerSecond: current.ops * c.opsPerRun, margin: current.margin, samples: current.samples };
+      const measurement = {
+        library: c.library,
+        opsPerSecond: current.ops * c.opsPerRun,
+        bestOpsPerSecond: c.opsPerRun / current.details.min,
+        margin: current.margin,
+        samples: current.samples,
+      };
       results.set(c.library, measurement);
       console.log(`  ${title}, ${current.name}: ${Math.round(measurement.opsPerSecond).toLocaleString('en')} ops/s ±${current.margin.toFixed(1)}%`);
       globalThis.gc?.();
@@ -181,7 +187,7 @@ export async function run(options: SuiteOptions): Promise<void> {
     ? { minSamples: 3, maxTime: 0.15 }
     : options.full
       ? { minSamples: 10, maxTime: 3 }
-      : { minSamples: 6, maxTime: 0.6 };
+      : { minSamples: 8, maxTime: 1 };
   const textImpls = await Promise.all(picked.map(loadText));
   const richImpls = (await Promise.all(picked.map(loadRich))).filter((impl) => impl !== undefined);
   const reference = await loadText('tandem');
@@ -206,7 +212,7 @@ export async function run(options: SuiteOptions): Promise<void> {
     }
   }
 
-  const replays: ReplayResult[] = options.args.includes('--no-trace') ? [] : replayTrace(picked, options.quick ? 2 : options.full ? 60 : 15);
+  const replays: ReplayResult[] = options.args.includes('--no-trace') ? [] : replayTrace(picked, options.quick ? 2 : options.full ? 60 : 10);
 
   const markdown = report({
     date: new Date(),
