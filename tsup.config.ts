@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'crdt/index': 'src/crdt/index.ts',
     'ot/index': 'src/ot/index.ts',
+    'sync/index': 'src/sync/index.ts',
     'server/index': 'src/server/index.ts',
     cli: 'src/server/cli.ts',
   },

@@ -35,10 +35,15 @@ try {
     if (ot.opToJSON(ot.encodeTextOp([{ insert: 'x' }])).type !== 'text-op') throw new Error('ot codec failed');
     try { ot.text.apply('abc', [{ retain: 4 }]); throw new Error('no error'); }
     catch (e) { if (!(e instanceof ot.OTError) || e.rule !== 'length-mismatch') throw e; }
+    const ping = sync.messageToJSON(sync.encodeMessage({ kind: 'ping', nonce: 7 }));
+    if (ping.type !== 'sync-ping' || ping.payload.nonce !== 7) throw new Error('sync protocol failed: ' + JSON.stringify(ping));
+    if (new sync.EventStreamParser().push('data: x\\n\\n')[0].data !== 'x') throw new Error('sync event stream failed');
+    const offline = new sync.SyncClient({ transports: [{ name: 'none', connect: (_r, events) => { Promise.resolve().then(() => events.close()); return { send() {}, close() {} }; } }], storage: new sync.MemoryStorage() });
+    offline.close().then(() => { if (offline.status !== 'offline') throw new Error('sync client failed to close'); });
     console.log('ok', Object.keys(root).length, 'exports');
   `;
-  writeFileSync(join(work, 'esm.mjs'), program("import * as root from 'tandem'; import * as crdt from 'tandem/crdt'; import * as ot from 'tandem/ot';"));
-  writeFileSync(join(work, 'cjs.cjs'), program("const root = require('tandem'); const crdt = require('tandem/crdt'); const ot = require('tandem/ot');"));
+  writeFileSync(join(work, 'esm.mjs'), program("import * as root from 'tandem'; import * as crdt from 'tandem/crdt'; import * as ot from 'tandem/ot'; import * as sync from 'tandem/sync';"));
+  writeFileSync(join(work, 'cjs.cjs'), program("const root = require('tandem'); const crdt = require('tandem/crdt'); const ot = require('tandem/ot'); const sync = require('tandem/sync');"));
   const esm = run('node', ['esm.mjs'], work).trim();
   const cjs = run('node', ['cjs.cjs'], work).trim();
   if (!esm.startsWith('ok') || !cjs.startsWith('ok')) throw new Error(`unexpected output: ${esm} / ${cjs}`);
