@@ -85,6 +85,11 @@ export class List<T extends JsonValue = JsonValue> extends Sequence<JsonValue[]>
     return 0;
   }
 
+  /** @inheritDoc */
+  protected paired(): boolean {
+    return false;
+  }
+
   /**
    * Inserts `items` before the item at `index` (at the end when `index` is the length).
    * @throws {RangeError} when `index` is not an integer from 0 to the length, or an item

@@ -86,6 +86,11 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   private readonly vv = new VersionVector();
   /** This replica's own counter: ahead of `vv` between a local edit and the next read of it. */
   private own = 0;
+  /**
+   * Whether any content ever held part of a two-item character. Until then no boundary
+   * can split one, and the checks (which would flatten the strings typing builds) are skipped.
+   */
+  protected pairs = false;
   /** Counters up to which some deletions are known only by the items they deleted. */
   private readonly learned = new VersionVector();
   /** Replica ids by local number; this replica is 0. */
@@ -119,6 +124,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
    * first (text: a high surrogate), 2 the second, 0 neither (always, for lists).
    */
   protected abstract half(content: C, offset: number): 0 | 1 | 2;
+  /** Whether `content` holds part of a two-item character (text: any surrogate). */
+  protected abstract paired(content: C): boolean;
 
   /** @inheritDoc */
   protected get clock(): VersionVector {
@@ -298,6 +305,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   /** Inserts `n` items at visible `index`; the caller has checked both. */
   protected insertItems(index: number, content: C, n: number): void {
     const tree = this.tree;
+    if (!this.pairs && this.paired(content)) this.pairs = true;
     let ctr = 0;
     let leftRep = NONE;
     let leftCtr = 0;
@@ -320,7 +328,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       const span = tree.findVisible(index - 1);
       const foundIndex = tree.foundIndex;
       const foundOffset = tree.foundOffset;
-      if (this.half(span.content!, foundOffset) === 1) throw new RangeError(`index ${index} would split a surrogate pair`);
+      if (this.pairs && this.half(span.content!, foundOffset) === 1) throw new RangeError(`index ${index} would split a surrogate pair`);
       ctr = this.spend(n);
       leftRep = span.rep;
       leftCtr = span.ctr + foundOffset;
@@ -359,13 +367,13 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   /** Deletes `count` visible items from `index`; the caller has checked both. */
   protected deleteItems(index: number, count: number): void {
     const tree = this.tree;
-    if (count > 1) {
+    if (this.pairs && count > 1) {
       const last = tree.findVisible(index + count - 1);
       if (this.half(last.content!, tree.foundOffset) === 1) throw new RangeError(`end ${index + count} would split a surrogate pair`);
     }
     let span = tree.findVisible(index);
     let offset = tree.foundOffset;
-    const half = this.half(span.content!, offset);
+    const half = this.pairs ? this.half(span.content!, offset) : 0;
     if (half === 2) throw new RangeError(`index ${index} would split a surrogate pair`);
     if (count === 1 && half === 1) throw new RangeError(`end ${index + 1} would split a surrogate pair`);
     let ctr = this.spend(count);
@@ -598,6 +606,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     const inserted = before === undefined ? [] : plan.order.map((s) => ({ rep: s.rep, ctr: s.ctr, len: s.len }));
     const touched: Killed[] = [];
     this.tree.invalidate();
+    if (!this.pairs) for (const span of plan.order) if (span.content !== undefined && this.paired(span.content)) this.pairs = true;
     for (const span of plan.order) this.integrate(span);
     for (const d of plan.deletions) {
       this.log(d.rep, d.ctr, d.len, d.targetRep, d.targetCtr, d.direction);
@@ -695,7 +704,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       const span = known(rep, ctr);
       if (span !== undefined) {
         const offset = ctr - span.ctr;
-        if (!span.deleted && (side === 'left' ? offset + 1 < span.len && this.splits(span.content!, offset + 1) : offset > 0 && this.splits(span.content!, offset))) {
+        if (this.pairs && !span.deleted && (side === 'left' ? offset + 1 < span.len && this.splits(span.content!, offset + 1) : offset > 0 && this.splits(span.content!, offset))) {
           throw new DecodeError('invalid-value', `an insertion next to item ${itemName(rep, ctr)} would split a character`);
         }
         return undefined;
@@ -738,7 +747,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         if (span !== undefined) {
           const offset = ctr - span.ctr;
           const end = Math.min(span.len, offset + first + len - ctr);
-          if (!span.deleted && ((offset > 0 && this.splits(span.content!, offset)) || (end < span.len && this.splits(span.content!, end)))) {
+          if (this.pairs && !span.deleted && ((offset > 0 && this.splits(span.content!, offset)) || (end < span.len && this.splits(span.content!, end)))) {
             throw new DecodeError('invalid-value', `deleting items of ${itemName(rep, ctr)} would split a character`);
           }
           ctr = span.ctr + span.len;

@@ -12,6 +12,8 @@ function isLow(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 function highAt(s: string, offset: number): boolean {
   return isHigh(s.charCodeAt(offset));
 }
@@ -79,6 +81,11 @@ export class Text extends Sequence<string> {
   }
 
   /** @inheritDoc */
+  protected paired(content: string): boolean {
+    return SURROGATE.test(content);
+  }
+
+  /** @inheritDoc */
   protected half(content: string, offset: number): 0 | 1 | 2 {
     const code = content.charCodeAt(offset);
     return isHigh(code) ? 1 : isLow(code) ? 2 : 0;
@@ -90,7 +97,7 @@ export class Text extends Sequence<string> {
   }
 
   private checkBoundary(index: number, what: string): void {
-    if (index <= 0 || index >= this.length) return;
+    if (!this.pairs || index <= 0 || index >= this.length) return;
     // The text is well-formed, so a high surrogate before the index has its pair after it.
     if (this.readItem(index - 1, highAt)) throw new RangeError(`${what} ${index} would split a surrogate pair`);
   }
