@@ -184,15 +184,6 @@ export function checkComponent(component: unknown, index: number, rich: boolean)
 }
 
 /**
- * Checks that `op` is an array of well-formed components.
- * @throws {OTError}
- */
-export function checkOp(op: unknown, rich: boolean): asserts op is readonly Component[] {
-  checkArray(op);
-  for (let i = 0; i < op.length; i++) checkComponent(op[i], i, rich);
-}
-
-/**
  * Checks that an op is an array, before its components are read.
  * @throws {OTError} `malformed`.
  */

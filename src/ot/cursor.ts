@@ -74,11 +74,6 @@ export class OpCursor {
     this.load();
   }
 
-  /** Index of the current component (the op's length at the end). */
-  get position(): number {
-    return this.index;
-  }
-
   /** The current component (undefined at the end). */
   get current(): LooseComponent | undefined {
     return this.components[this.index];
