@@ -25,7 +25,10 @@ export class MemoryTransport implements Transport {
   readonly name = 'memory';
   /** When false, new connections fail to open, as when the server is unreachable. */
   reachable = true;
-  /** When true, frames in both directions are dropped without closing: a dead connection. */
+  /**
+   * When true, frames in both directions are dropped, and the hub closing a connection is
+   * not reported to the client: a dead network, which only heartbeats detect.
+   */
   silent = false;
   private readonly links = new Set<Link>();
 
@@ -55,7 +58,12 @@ export class MemoryTransport implements Transport {
             if (!link.closed) events.frame(copy);
           });
         },
-        close: () => later(() => this.drop(link, new Error('the hub closed the connection'))),
+        close: () =>
+          later(() => {
+            // Over a dead network the client does not learn that the hub closed.
+            if (this.silent) link.hub?.closed();
+            else this.drop(link, new Error('the hub closed the connection'));
+          }),
       });
       events.open();
     });

@@ -81,6 +81,13 @@ describe('SyncClient: replicated documents', () => {
     await first.client.close();
     expect(await entries('notes')).toBe(1);
 
+    const offline = w.client({ storage });
+    offline.transport.reachable = false;
+    const stored = await offline.client.open('notes', Text);
+    expect(stored.toString()).toBe('seen offline');
+    expect(offline.client.pending).toBe(1);
+    await offline.client.close();
+
     const second = w.client({ storage });
     const t2 = await second.client.open('notes', Text);
     expect(t2.toString()).toBe('seen offline');
@@ -89,11 +96,19 @@ describe('SyncClient: replicated documents', () => {
     expect(await entries('notes')).toBe(2);
     await second.client.close();
 
+    const stillOffline = w.client({ storage });
+    stillOffline.transport.reachable = false;
+    await stillOffline.client.open('notes', Text);
+    expect(stillOffline.client.pending).toBe(0);
+    await stillOffline.client.close();
+
+    const updates = w.lossy.count('update');
     const third = w.client({ storage });
     const t3 = await third.client.open('notes', Text);
     await third.client.synced();
     expect(t3.toString()).toBe('seen offline');
     expect(await entries('notes')).toBe(2);
+    expect(w.lossy.count('update')).toBe(updates);
     const observer = await w.client().client.open('notes', Text);
     expect(observer.toString()).toBe('seen offline');
   });
@@ -121,6 +136,35 @@ describe('SyncClient: replicated documents', () => {
     expect(await entries('count')).toBe(1);
     const observer = await w.client().client.open('count', PNCounter);
     expect(observer.value).toBe(5);
+  });
+
+  it('stores a change before sending it', async () => {
+    w = world();
+    const inner = new MemoryStorage();
+    let release: (() => void) | undefined;
+    const gated = {
+      get: (key: string) => inner.get(key),
+      keys: (prefix: string) => inner.keys(prefix),
+      delete: (key: string) => inner.delete(key),
+      set: async (key: string, value: Uint8Array) => {
+        if (key.startsWith('doc:') && release === undefined) await new Promise<void>((resolve) => (release = resolve));
+        await inner.set(key, value);
+      },
+    };
+    const a = w.client({ storage: gated }).client;
+    const text = await a.open('notes', Text);
+    await settle(20);
+    release!();
+    await a.synced();
+    release = undefined;
+    const before = w.lossy.count('update');
+    text.insert(0, 'x');
+    await settle(30);
+    expect(w.lossy.count('update')).toBe(before);
+    expect(await inner.get('doc:notes')).toBeDefined();
+    release!();
+    await a.synced();
+    expect(w.lossy.count('update')).toBe(before + 1);
   });
 
   it('synced() waits for every local change to be acknowledged and for what the server held', async () => {

@@ -1,22 +1,37 @@
 /** Shared set-up for client tests: a hub over a MemoryStore, and clients over the in-memory transport. */
+import { resolveLimits } from '../../../src/codec/index.js';
+import { decodeMessage } from '../../../src/sync/protocol.js';
 import { MemoryStore } from '../../../src/sync/store.js';
 import { SyncHub, type HubOptions } from '../../../src/sync/hub.js';
 import { MemoryStorage, type ClientStorage } from '../../../src/sync/storage.js';
 import { SyncClient, type SyncClientOptions } from '../../../src/sync/client.js';
 import { MemoryTransport, type HubEndpoint } from '../../../src/sync/memory-transport.js';
 
-/** A hub endpoint whose replies to clients can be dropped while frames to it still arrive. */
+/** A hub endpoint that counts the messages clients send it, and can drop its replies. */
 export class LossyHub implements HubEndpoint {
   /** When true, frames from the hub to clients are lost. */
   dropReplies = false;
+  /** Messages received from clients, by kind. */
+  readonly received = new Map<string, number>();
   constructor(private readonly hub: SyncHub) {}
   connect(peer: { send(frame: Uint8Array): void; close(): void }) {
-    return this.hub.connect({
+    const connection = this.hub.connect({
       send: (frame) => {
         if (!this.dropReplies) peer.send(frame);
       },
       close: () => peer.close(),
     });
+    return {
+      receive: (frame: Uint8Array) => {
+        const kind = decodeMessage(frame, resolveLimits({})).kind;
+        this.received.set(kind, (this.received.get(kind) ?? 0) + 1);
+        connection.receive(frame);
+      },
+      closed: () => connection.closed(),
+    };
+  }
+  count(kind: string): number {
+    return this.received.get(kind) ?? 0;
   }
 }
 
