@@ -243,7 +243,8 @@ export class SyncServer {
       this.logger.info(`listening on ${this.addressValue.url} (WebSocket ${this.addressValue.url.replace('http', 'ws')}/sync)`);
       return this.addressValue;
     } catch (error) {
-      await this.shutdown();
+      this.closing = this.shutdown();
+      await this.closing;
       throw error;
     }
   }
@@ -323,7 +324,7 @@ export class SyncServer {
           return this.reply(response, 200, { status: 'ok', connections: this.connections, documents: this.hubInstance?.documents ?? 0 });
         case '/sync/sse':
           if (request.method !== 'GET') return this.reply(response, 405, 'use GET');
-          return this.openStream(url, request, response);
+          return this.openStream(url, response);
         case '/sync/post':
           if (request.method !== 'POST') return this.reply(response, 405, 'use POST');
           return this.post(url, request, response);
@@ -338,7 +339,7 @@ export class SyncServer {
     }
   }
 
-  private openStream(url: URL, request: IncomingMessage, response: ServerResponse): void {
+  private openStream(url: URL, response: ServerResponse): void {
     const client = url.searchParams.get('client');
     const problem = client === null ? 'the client parameter is missing' : replicaIdProblem(client);
     if (problem !== undefined) return this.reply(response, 400, `client: ${problem}`);
@@ -377,7 +378,7 @@ export class SyncServer {
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), this.options.keepAlive ?? 15_000);
     keepAlive.unref();
     this.streams.set(id, { response, connection });
-    request.on('close', end);
+    // 'close' on the response: it ended, or the client went away.
     response.on('close', end);
     response.on('error', (error) => {
       this.logger.error('SSE stream', error);
@@ -394,9 +395,10 @@ export class SyncServer {
     const max = this.limits!.maxPayloadBytes;
     const declared = Number(request.headers['content-length'] ?? NaN);
     const tooBig = (): void => {
+      // The rest of the body is not read: the connection closes once the answer is out.
       response.setHeader('Connection', 'close');
+      response.once('finish', () => request.destroy());
       this.reply(response, 413, `a POST body is at most ${max} bytes`);
-      request.destroy();
     };
     if (declared > max) return tooBig();
     const chunks: Buffer[] = [];

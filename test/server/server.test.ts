@@ -74,6 +74,20 @@ describe('SyncServer over HTTP', () => {
     const { server } = await start();
     await expect(server.listen()).rejects.toThrow(/once/);
   });
+
+  it('rejects listen on a port in use and releases the store it opened', async () => {
+    const { server, dataDir } = await start();
+    const other = await mkdtemp(join(tmpdir(), 'tandem-server-'));
+    cleanup.push(() => rm(other, { recursive: true, force: true }));
+    const clash = new SyncServer({ dataDir: other });
+    await expect(clash.listen({ port: server.address!.port })).rejects.toThrow(/EADDRINUSE/);
+    await clash.close();
+    // The clashing server's store is closed: another server can open that directory.
+    const reuse = new SyncServer({ dataDir: other });
+    await reuse.listen({ port: 0 });
+    await reuse.close();
+    expect(dataDir).not.toBe(other);
+  });
 });
 
 describe('SyncServer over WebSocket', () => {
