@@ -11,8 +11,8 @@ export type { ReplayResult } from './trace.js';
 
 /**
  * Ops per second of one library on one case: the mean over benny's samples with its margin
- * of error (percent, 95%), and the fastest sample's rate, which other processes on a busy
- * machine can only lower.
+ * of error (percent, 95%), and the fastest of the rounds in which the libraries took turns
+ * (other processes on a busy machine can only lower a round's rate).
  */
 export interface Measurement {
   readonly library: OTLibrary;
@@ -115,7 +115,7 @@ function targets(run: OTRun): string {
       const verdict = ratio >= factor && best >= factor ? 'met' : ratio >= factor || best >= factor ? '**met on one measure only**' : '**missed**';
       lines.push(
         `- ${verdict}: ${row.family} ${row.operation}, ${row.size}: ${ratioText(ratio)}× ${OT_LIBRARY_NAMES[peer]} ` +
-          `by mean, ${ratioText(best)}× by fastest sample (target ${factor}×)`,
+          `by mean, ${ratioText(best)}× by fastest interleaved round (target ${factor}×)`,
       );
     }
   };
@@ -150,9 +150,10 @@ export function report(run: OTRun): string {
     'transformed; ot.js transforms both ops of a pair in one call, which counts as two.',
     '“× peer” is how many times the peer’s throughput Tandem reached. Each cell gives the mean',
     'over benny’s samples, ± its margin of error at 95% confidence, and in parentheses the',
-    'fastest sample’s rate (and the ratio of fastest samples): on a machine shared with other',
-    'work, other processes can only slow a sample down, so the fastest samples compare the',
-    'code rather than the load.',
+    'fastest rate over rounds of 20 ms in which the libraries took turns after benny (and the',
+    'ratio of those): on a machine shared with other work every library meets the same bursts',
+    'of load, and other processes can only slow a round down, so the fastest rounds compare',
+    'the code rather than the load.',
     '',
     '## Plain text',
     '',

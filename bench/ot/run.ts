@@ -64,6 +64,8 @@ interface Case {
 interface Timing {
   readonly minSamples: number;
   readonly maxTime: number;
+  /** Interleaved rounds of 20 ms per case (see `interleaved`). */
+  readonly rounds: number;
 }
 
 /** Times the cases of one (family, size, operation) with benny. */
@@ -98,7 +100,38 @@ async function time(title: string, cases: readonly Case[], timing: Timing): Prom
     }),
   );
   if (sink === -1) console.log('');
-  return cases.map((c) => results.get(c.library)!).filter((m) => m !== undefined);
+  const best = interleaved(cases, timing.rounds, 20);
+  console.log(`  ${title}, fastest interleaved rounds: ${cases.map((c) => `${OT_LIBRARY_NAMES[c.library]} ${Math.round(best.get(c.library) ?? 0).toLocaleString('en')}`).join(', ')} ops/s`);
+  return cases.flatMap((c) => {
+    const measured = results.get(c.library);
+    return measured === undefined ? [] : [{ ...measured, bestOpsPerSecond: best.get(c.library) ?? measured.bestOpsPerSecond }];
+  });
+}
+
+/**
+ * The fastest rate each case reaches when the cases take turns in short rounds: on a
+ * machine shared with other work, every case meets the same bursts of load, and the
+ * fastest round of each compares the code rather than the moment it ran.
+ */
+function interleaved(cases: readonly Case[], rounds: number, roundMs: number): Map<OTLibrary, number> {
+  const best = new Map<OTLibrary, number>();
+  let sink = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) {
+      const started = performance.now();
+      let runs = 0;
+      let elapsed = 0;
+      do {
+        sink += c.run();
+        runs++;
+        elapsed = performance.now() - started;
+      } while (elapsed < roundMs);
+      const rate = (runs * c.opsPerRun * 1000) / elapsed;
+      if (rate > (best.get(c.library) ?? 0)) best.set(c.library, rate);
+    }
+  }
+  if (sink === -1) console.log('');
+  return best;
 }
 
 /** Problems with a library's results on a workload (checked untimed, before timing). */
@@ -184,10 +217,10 @@ export async function run(options: SuiteOptions): Promise<void> {
   const started = performance.now();
   const picked = pickLibraries(OT_LIBRARIES, options.only);
   const timing: Timing = options.quick
-    ? { minSamples: 3, maxTime: 0.15 }
+    ? { minSamples: 3, maxTime: 0.15, rounds: 3 }
     : options.full
-      ? { minSamples: 10, maxTime: 3 }
-      : { minSamples: 8, maxTime: 1 };
+      ? { minSamples: 10, maxTime: 3, rounds: 50 }
+      : { minSamples: 8, maxTime: 0.8, rounds: 15 };
   const textImpls = await Promise.all(picked.map(loadText));
   const richImpls = (await Promise.all(picked.map(loadRich))).filter((impl) => impl !== undefined);
   const reference = await loadText('tandem');
