@@ -11,16 +11,20 @@
  * ```
  */
 
-/** The stacks compared: Tandem's server on LevelDB, on memory, and y-websocket's server with Yjs. */
-export type Stack = 'tandem' | 'tandem-memory' | 'y-websocket';
+/**
+ * The stacks compared: Tandem's server on LevelDB and on memory with `SyncClient`, on
+ * LevelDB with a minimal protocol client, and y-websocket's server with Yjs.
+ */
+export type Stack = 'tandem' | 'tandem-memory' | 'tandem-protocol' | 'y-websocket';
 
 /** Every stack, in the order the table lists them. */
-export const STACKS: readonly Stack[] = ['tandem', 'tandem-memory', 'y-websocket'];
+export const STACKS: readonly Stack[] = ['tandem', 'tandem-memory', 'tandem-protocol', 'y-websocket'];
 
 /** How each stack is named in output. */
 export const STACK_NAMES: Readonly<Record<Stack, string>> = {
-  tandem: 'Tandem SyncServer, LevelDB store (fsync before ack and forward)',
-  'tandem-memory': 'Tandem SyncServer, MemoryStore',
+  tandem: 'Tandem SyncServer, LevelDB store (fsync before ack and forward), SyncClient',
+  'tandem-memory': 'Tandem SyncServer, MemoryStore, SyncClient',
+  'tandem-protocol': 'Tandem SyncServer, LevelDB store, minimal protocol client (no client storage)',
   'y-websocket': 'y-websocket server (setupWSConnection, in memory)',
 };
 

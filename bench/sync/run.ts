@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machine, packageVersion } from '../environment.js';
 import { flagValue, pickLibraries, type SuiteOptions } from '../suite.js';
+import { tandemProtocol } from './implementations/tandem-protocol.js';
 import { tandem } from './implementations/tandem.js';
 import { yWebsocket } from './implementations/y-websocket.js';
 import { STACKS, STACK_NAMES, type ClientStack, type Replica, type Stack } from './interfaces.js';
@@ -38,7 +39,9 @@ const DEFAULT_OUT = join(ROOT, 'bench', 'results', 'sync.md');
 const TOKEN_LENGTH = 8;
 const PACE_MS = 10;
 
-const CLIENTS: Readonly<Record<Stack, ClientStack>> = { tandem, 'tandem-memory': tandem, 'y-websocket': yWebsocket };
+const CLIENTS: Readonly<Record<Stack, ClientStack>> = { tandem, 'tandem-memory': tandem, 'tandem-protocol': tandemProtocol, 'y-websocket': yWebsocket };
+/** The server each stack runs (`server.ts` takes these names). */
+const SERVERS: Readonly<Record<Stack, string>> = { tandem: 'tandem', 'tandem-memory': 'tandem-memory', 'tandem-protocol': 'tandem', 'y-websocket': 'y-websocket' };
 
 interface Sizes {
   readonly warmup: number;
@@ -70,7 +73,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function startServer(stack: Stack): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'server.ts'), stack], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'server.ts'), SERVERS[stack]], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
