@@ -155,9 +155,6 @@ export class SyncClient {
         return client.clientId;
       },
       storage: this.storage,
-      get epoch() {
-        return client.epoch;
-      },
       send: (message, epoch) => this.sendOn(message, epoch),
       report: (error) => this.emit('error', error),
       changed: () => this.changed(),

@@ -72,11 +72,6 @@ export class ReplicatedSession {
     return this.marks.length;
   }
 
-  /** Whether every local change made so far is durable on the server. */
-  get durable(): boolean {
-    return this.own(this.doc.version()) <= this.confirmed.get(this.host.client);
-  }
-
   /** Whether this replica's counter `mark` is durable on the server. */
   covers(mark: number): boolean {
     return mark <= this.confirmed.get(this.host.client);

@@ -34,9 +34,11 @@ export interface SessionHost {
   /** The client id, also the replica id of every document. */
   readonly client: string;
   readonly storage: ClientStorage;
-  /** Increases on every new connection; messages are tied to the connection they were cut for. */
-  readonly epoch: number;
-  /** Sends on the current connection when `epoch` is still current and the session is open; false otherwise. */
+  /**
+   * Sends on connection `epoch` (the number a session was given at `subscribe`; it grows
+   * with every new connection) when that connection is still the current one and
+   * welcomed; returns false otherwise.
+   */
   send(message: ClientMessage, epoch: number): boolean;
   /** Reports an error through the client's `error` event. */
   report(error: SyncClientError): void;
