@@ -5,8 +5,12 @@
  * the replica exactly as it was. Truncated, bit-flipped, garbage and oversized frames are
  * covered for Text and List by test/crdt/robustness.test.ts through the adapters.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, fromJSON, List, Text, toJSON } from '../../../src/index.js';
+import { DecodeError, fromJSON, List, Text, toJSON, type Replicated } from '../../../src/index.js';
+import { runs } from '../../helpers/property.js';
+import { adapters } from '../adapters.js';
+import { load, play, scenario } from '../network.js';
 
 type Doc = Text | List;
 
@@ -176,5 +180,62 @@ describe('List refuses impossible updates', () => {
     expectRefused(doc, listDelta([{ ...run, left: null, right: null, content: [() => 1] }]), /./);
     expectAccepted(doc, listDelta([{ ...run, left: id('a', 1), right: id('a', 2) }]));
     expect(doc.toArray()).toEqual([1, 9, 2]);
+  });
+});
+
+/** Setters for every number, string and boolean in a JSON value, in a fixed order. */
+function leaves(value: unknown, out: ((f: (v: unknown) => unknown) => void)[] = []): ((f: (v: unknown) => unknown) => void)[] {
+  if (typeof value !== 'object' || value === null) return out;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    if (typeof v === 'object' && v !== null) leaves(v, out);
+    else if (v !== null) out.push((f) => (record[key] = f(v)));
+  }
+  return out;
+}
+
+describe.each(adapters.filter((a) => a.name === 'Text' || a.name === 'List'))('$name: mutated JSON twins of valid updates', (adapter) => {
+  it('are refused with a DecodeError that changes nothing, or leave a replica that still encodes, reloads and holds whole characters', () => {
+    fc.assert(
+      fc.property(
+        scenario(adapter, 2, 3, 30),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: -2, max: 2 }), fc.nat(3)), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        ({ replicas, actions }, mutations, whole) => {
+          const [target, source] = play(adapter, replicas, actions).replicas as [Replicated, Replicated];
+          // A deep copy: list items in the twin are the replica's frozen values.
+          const json = JSON.parse(JSON.stringify(toJSON(whole ? source.encode() : source.encode(target.version())))) as { payload: unknown };
+          const setters = leaves(json.payload);
+          if (setters.length === 0) return;
+          for (const [at, delta, kind] of mutations) {
+            setters[at % setters.length]!((v) => {
+              if (typeof v === 'number') return kind === 0 ? Math.max(0, v + delta) : kind === 1 ? v + delta : Math.max(1, v * 2);
+              if (typeof v === 'string') return kind === 0 ? 'r0' : kind === 1 ? 'r1' : v.length > 1 ? v.slice(1) : v;
+              return typeof v === 'boolean' ? !v : v;
+            });
+          }
+          let bytes: Uint8Array;
+          try {
+            bytes = fromJSON(json);
+          } catch (error) {
+            expect(error).toBeInstanceOf(DecodeError);
+            return;
+          }
+          const before = { value: adapter.value(target), encoded: Buffer.from(target.encode()).toString('hex') };
+          try {
+            target.apply(bytes);
+          } catch (error) {
+            expect(error).toBeInstanceOf(DecodeError);
+            expect({ value: adapter.value(target), encoded: Buffer.from(target.encode()).toString('hex') }).toEqual(before);
+            return;
+          }
+          const copy = load(adapter, 'copy', target.encode());
+          expect(adapter.value(copy)).toEqual(adapter.value(target));
+          if (target instanceof Text) expect(target.toString()).not.toMatch(/\p{Cs}/u);
+        },
+      ),
+      runs(150),
+    );
   });
 });
