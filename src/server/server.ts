@@ -354,12 +354,15 @@ export class SyncServer {
     });
     response.write(`event: session\ndata: ${id}\n\n`);
     let open = true;
+    let connection: HubConnection | undefined;
+    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), this.options.keepAlive ?? 15_000);
+    keepAlive.unref();
     const end = (): void => {
       if (!open) return;
       open = false;
       clearInterval(keepAlive);
       this.streams.delete(id);
-      connection.closed();
+      connection?.closed();
       if (!response.writableEnded) response.end();
     };
     const peer: Peer = {
@@ -374,9 +377,8 @@ export class SyncServer {
       },
       close: end,
     };
-    const connection = hub.connect(peer);
-    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), this.options.keepAlive ?? 15_000);
-    keepAlive.unref();
+    connection = hub.connect(peer);
+    if (!open) return;
     this.streams.set(id, { response, connection });
     // 'close' on the response: it ended, or the client went away.
     response.on('close', end);
