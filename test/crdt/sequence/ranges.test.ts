@@ -151,6 +151,24 @@ describe('Text: no index splits a surrogate pair', () => {
     expect(doc.toString()).toBe('a😀b𝄞');
   });
 
+  it('a pair that arrives remotely (delta or whole state) in a text that never held one is respected', () => {
+    const ascii = new Text({ replica: 'a' }).insert(0, 'abc');
+    const other = new Text({ replica: 'b' });
+    other.apply(ascii.encode());
+    other.insert(1, '😀');
+    const loaded = new Text({ replica: 'c' });
+    loaded.apply(other.encode());
+    ascii.apply(other.encode(ascii.version()));
+    for (const doc of [ascii, loaded]) {
+      expect(doc.toString()).toBe('a😀bc');
+      expectRangeError(doc, () => doc.insert(2, 'x'));
+      expectRangeError(doc, () => doc.delete(1, 1));
+      expectRangeError(doc, () => doc.delete(2, 1));
+      expectRangeError(doc, () => doc.slice(0, 2));
+      expectRangeError(doc, () => doc.anchor(2, 'after'));
+    }
+  });
+
   it('an edit next to a pair that a remote replica split by deleting a neighbour still respects it', () => {
     const doc = make();
     const other = new Text({ replica: 'b' });
