@@ -384,6 +384,15 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         }
         // The stretches of the run: alternately visible and deleted, from the first one.
         const visibility = codes[k]! >> 4;
+        if (visibility !== VISIBILITY_MIXED) {
+          const deleted = visibility === VISIBILITY_DELETED;
+          runs.push({ replica, counter: start, length: len, left: lefts[k], right: rights[k], deleted, content: undefined });
+          if (!deleted) {
+            visible.push(runs.length - 1);
+            total += len;
+          }
+          continue;
+        }
         let stretches: number[];
         let startsDeleted: boolean;
         if (visibility !== VISIBILITY_MIXED) {

@@ -96,6 +96,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   /** Replica ids by local number; this replica is 0. */
   private readonly names: string[] = [];
   private readonly numbers = new Map<string, number>();
+  /** The span the last id lookup found; a merged-away span is never left here. */
+  private hit: Span<C> | undefined = undefined;
   /** Per replica: the id index. */
   private readonly index: Run<C>[][] = [];
   /** Per replica: its deletions, `STRIDE` numbers each, by counter. */
@@ -204,6 +206,15 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   // ---- The id index -----------------------------------------------------------------
 
   private find(rep: number, ctr: number): Span<C> | undefined {
+    // Lookups come in clusters (a run's origins, then the next run's), so try the last hit.
+    const hit = this.hit;
+    if (hit !== undefined && hit.rep === rep && ctr >= hit.ctr && ctr < hit.ctr + hit.len) return hit;
+    const span = this.lookup(rep, ctr);
+    if (span !== undefined) this.hit = span;
+    return span;
+  }
+
+  private lookup(rep: number, ctr: number): Span<C> | undefined {
     const runs = this.index[rep];
     if (runs === undefined) return undefined;
     const r = runAt(runs, ctr);
@@ -282,6 +293,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     a.len += b.len;
     if (!a.deleted) a.content = this.join(a.content!, b.content!);
     this.tree.dropMerged(leaf, index);
+    if (this.hit === b) this.hit = a;
     const pieces = run.pieces;
     pieces.splice(byCounter(pieces, b.ctr), 1);
     return true;
@@ -637,9 +649,17 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     // Local numbers for replicas this replica has not met yet, handed out for real only
     // once the update is accepted.
     const extra = new Map<string, number>();
+    let lastName = '';
+    let lastNumber = -1;
     const numberOf = (replica: string): number => {
+      // Runs of one replica come together, and origins mostly name it too.
+      if (replica === lastName) return lastNumber;
       const n = this.numbers.get(replica);
-      if (n !== undefined) return n;
+      if (n !== undefined) {
+        lastName = replica;
+        lastNumber = n;
+        return n;
+      }
       let e = extra.get(replica);
       if (e === undefined) {
         e = this.names.length + extra.size;
@@ -687,13 +707,18 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       list.push(run);
     }
     // Runs come sorted by replica and counter (the codec checks), so each list is sorted.
+    let lastFresh: Span<C> | undefined;
     const freshAt = (rep: number, ctr: number): Span<C> | undefined => {
+      if (lastFresh !== undefined && lastFresh.rep === rep && ctr >= lastFresh.ctr && ctr < lastFresh.ctr + lastFresh.len) return lastFresh;
       const list = byRep.get(rep);
       if (list === undefined) return undefined;
       const run = list[byCounter(list, ctr)];
-      return run !== undefined && ctr < run.ctr + run.len ? run : undefined;
+      if (run === undefined || ctr >= run.ctr + run.len) return undefined;
+      lastFresh = run;
+      return run;
     };
-    const known = (rep: number, ctr: number): Span<C> | undefined => (rep < this.names.length ? this.find(rep, ctr) : undefined);
+    const empty = this.tree.size === 0;
+    const known = (rep: number, ctr: number): Span<C> | undefined => (!empty && rep < this.names.length ? this.find(rep, ctr) : undefined);
     const itemName = (rep: number, ctr: number): string =>
       `(${rep < this.names.length ? this.names[rep]! : [...extra].find(([, n]) => n === rep)![0]}, ${ctr})`;
 
@@ -791,21 +816,32 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   private integrate(run: Span<C>): void {
     const tree = this.tree;
     let prev: Span<C> | undefined;
+    let prevAt = -1;
     if (run.leftRep !== NONE) {
       prev = this.find(run.leftRep, run.leftCtr)!;
+      prevAt = prev.leaf.spans.indexOf(prev);
       const offset = run.leftCtr - prev.ctr;
-      if (offset < prev.len - 1) this.split(prev, prev.leaf.spans.indexOf(prev), offset + 1);
+      if (offset < prev.len - 1) {
+        const leaf = prev.leaf;
+        this.split(prev, prevAt, offset + 1);
+        if (prev.leaf !== leaf) prevAt = prev.leaf.spans.indexOf(prev);
+      }
     }
     let right: Span<C> | undefined;
     if (run.rightRep !== NONE) {
       right = this.find(run.rightRep, run.rightCtr)!;
       const offset = run.rightCtr - right.ctr;
-      if (offset > 0) right = this.split(right, right.leaf.spans.indexOf(right), offset);
+      if (offset > 0) {
+        const leaf = prev?.leaf;
+        right = this.split(right, right.leaf.spans.indexOf(right), offset);
+        // Splitting the right origin's span may have moved the left origin.
+        if (prev !== undefined && (prev.leaf !== leaf || prev.leaf === right.leaf)) prevAt = prev.leaf.spans.indexOf(prev);
+      }
     }
     // Where the run goes when nothing concurrent lies between its origins: right after
     // its left origin (before the document's first span when it has none).
     let leaf = prev === undefined ? tree.first : prev.leaf;
-    let at = prev === undefined ? 0 : leaf.spans.indexOf(prev) + 1;
+    let at = prevAt + 1;
     const next = at < leaf.spans.length ? leaf.spans[at] : tree.nextAt(leaf, at - 1);
     if (next !== right) {
       const dest = this.scan(run, next, right);
