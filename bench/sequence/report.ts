@@ -96,6 +96,9 @@ function ratioText(ratio: number): string {
 
 const NOT_MEASURED = '—';
 
+/** Libraries whose documents live in WebAssembly memory, outside the JS heap. */
+const WEBASSEMBLY: ReadonlySet<SequenceLibrary> = new Set(['automerge', 'loro', 'diamond-types']);
+
 function timingCell(row: Row, metric: Metric, note: (problem: string) => string): string {
   const timing = row.timings[metric];
   if (timing !== undefined) return milliseconds(timing.seconds);
@@ -132,7 +135,7 @@ function sequentialTable(trace: TraceInfo, rows: readonly Row[]): string {
         libraryCell(row.library),
         timingCell(row, 'replay', note),
         marginCell(row.timings.replay),
-        row.heap === undefined ? '' : kilobytes(row.heap),
+        row.heap === undefined ? '' : `${kilobytes(row.heap)}${WEBASSEMBLY.has(row.library) ? ' †' : ''}`,
         timingCell(row, 'encode', note),
         bytes,
         timingCell(row, 'load', note),
@@ -145,12 +148,14 @@ function sequentialTable(trace: TraceInfo, rows: readonly Row[]): string {
     );
   }
   const footnotes = notes.map((problem, index) => `[${index + 1}] ${problem}`).join('  \n');
+  const webAssembly = rows.some((row) => row.heap !== undefined && WEBASSEMBLY.has(row.library));
   return [
     `### ${trace.name}`,
     `${trace.txns.toLocaleString('en')} transactions, ${trace.patches.toLocaleString('en')} patches, ` +
       `${trace.length.toLocaleString('en')} characters at the end.`,
     lines.join('\n'),
     ...(notes.length > 0 ? [footnotes] : []),
+    ...(webAssembly ? ['† WebAssembly: the document lives outside the JS heap; the figure is the JavaScript wrapper only.'] : []),
   ].join('\n\n');
 }
 
