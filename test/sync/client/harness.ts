@@ -61,7 +61,7 @@ export function world(options: Partial<HubOptions> = {}): World {
     client(extra = {}) {
       const transport = new MemoryTransport(lossy);
       const storage = extra.storage ?? new MemoryStorage();
-      const client = new SyncClient({ transports: [transport], backoff: { base: 5, cap: 20 }, ...extra, storage });
+      const client = new SyncClient({ transports: [transport], backoff: { base: 5, cap: 20 }, handshakeTimeout: 100, ...extra, storage });
       clients.push(client);
       return { client, transport, storage };
     },
