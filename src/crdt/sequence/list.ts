@@ -1,4 +1,4 @@
-import { DecodeError, ingestValue, readValue, writeValue, type DecodeLimits, type JsonValue, type Reader, type Writer } from '../../codec/index.js';
+import { DecodeError, ingestValue, readValue, valuesEqual, writeValue, type DecodeLimits, type JsonValue, type Reader, type Writer } from '../../codec/index.js';
 import type { ReplicatedOptions } from '../replicated.js';
 import { TAG } from '../tags.js';
 import { sequenceCodec, type ContentCodec } from './codec.js';
@@ -83,6 +83,11 @@ export class List<T extends JsonValue = JsonValue> extends Sequence<JsonValue[]>
   /** @inheritDoc */
   protected half(): 0 {
     return 0;
+  }
+
+  /** @inheritDoc */
+  protected sameContent(a: JsonValue[], b: JsonValue[]): boolean {
+    return a.length === b.length && a.every((item, i) => valuesEqual(item, b[i]!));
   }
 
   /** @inheritDoc */

@@ -126,6 +126,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
    * first (text: a high surrogate), 2 the second, 0 neither (always, for lists).
    */
   protected abstract half(content: C, offset: number): 0 | 1 | 2;
+  /** Whether two contents hold the same items. */
+  protected abstract sameContent(a: C, b: C): boolean;
   /** Whether `content` holds part of a two-item character (text: any surrogate). */
   protected abstract paired(content: C): boolean;
 
@@ -682,6 +684,9 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       let leftRep = r.left === undefined ? NONE : numberOf(r.left.replica);
       let leftCtr = r.left === undefined ? 0 : r.left.counter;
       if (ctr <= seen) {
+        // The replica has the start of this run: it must agree with what it has, and the
+        // rest must not begin inside a character.
+        this.checkOverlap(r, seen, rep);
         if (content !== undefined) content = this.cut(content, seen - ctr + 1, len);
         len -= seen - ctr + 1;
         leftRep = rep;
@@ -707,6 +712,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       list.push(run);
     }
     // Runs come sorted by replica and counter (the codec checks), so each list is sorted.
+    let pairs = this.pairs;
+    for (let i = 0; !pairs && i < fresh.length; i++) pairs = fresh[i]!.content !== undefined && this.paired(fresh[i]!.content!);
     let lastFresh: Span<C> | undefined;
     const freshAt = (rep: number, ctr: number): Span<C> | undefined => {
       if (lastFresh !== undefined && lastFresh.rep === rep && ctr >= lastFresh.ctr && ctr < lastFresh.ctr + lastFresh.len) return lastFresh;
@@ -726,17 +733,31 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     // sit inside a character.
     const dependency = (rep: number, ctr: number, side: 'left' | 'right'): Span<C> | undefined => {
       if (rep === NONE) return undefined;
-      const span = known(rep, ctr);
-      if (span !== undefined) {
-        const offset = ctr - span.ctr;
-        if (this.pairs && !span.deleted && (side === 'left' ? offset + 1 < span.len && this.splits(span.content!, offset + 1) : offset > 0 && this.splits(span.content!, offset))) {
-          throw new DecodeError('invalid-value', `an insertion next to item ${itemName(rep, ctr)} would split a character`);
-        }
-        return undefined;
+      const here = known(rep, ctr);
+      const span = here ?? freshAt(rep, ctr);
+      if (span === undefined) throw new DecodeError('invalid-value', `origin ${itemName(rep, ctr)} is not an inserted item here or in the update`);
+      // An insertion right after the first half of a character, or right before the second,
+      // would split it.
+      if (pairs && !span.deleted && this.half(span.content!, ctr - span.ctr) === (side === 'left' ? 1 : 2)) {
+        throw new DecodeError('invalid-value', `an insertion next to item ${itemName(rep, ctr)} would split a character`);
       }
-      const run = freshAt(rep, ctr);
-      if (run === undefined) throw new DecodeError('invalid-value', `origin ${itemName(rep, ctr)} is not an inserted item here or in the update`);
-      return run;
+      return here === undefined ? span : undefined;
+    };
+
+    // A run lies between its origins: the right one after the left one. Where both are
+    // here already, compare them now; where one is in the update, integrate() keeps the
+    // outcome the same on every replica (see there).
+    const checkOrder = (run: Span<C>): void => {
+      if (run.leftRep === NONE || run.rightRep === NONE) return;
+      if (run.leftRep === run.rightRep && run.leftCtr === run.rightCtr) {
+        throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has the same item as left and right origin`);
+      }
+      const left = known(run.leftRep, run.leftCtr);
+      const right = known(run.rightRep, run.rightCtr);
+      if (left === undefined || right === undefined) return;
+      const leftAt = this.tree.position(left) + (run.leftCtr - left.ctr);
+      const rightAt = this.tree.position(right) + (run.rightCtr - right.ctr);
+      if (rightAt <= leftAt) throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has its right origin before its left origin`);
     };
 
     // Depth-first, so that each run follows its origins; a cycle is refused.
@@ -754,6 +775,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         const run = stack[stack.length - 1]!;
         if (run.mark === 0) {
           run.mark = 1;
+          checkOrder(run);
           visit(run, dependency(run.leftRep, run.leftCtr, 'left'));
           visit(run, dependency(run.rightRep, run.rightCtr, 'right'));
         } else {
@@ -768,19 +790,14 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
 
     const checkTargets = (rep: number, first: number, len: number): void => {
       for (let ctr = first; ctr < first + len; ) {
-        const span = known(rep, ctr);
-        if (span !== undefined) {
-          const offset = ctr - span.ctr;
-          const end = Math.min(span.len, offset + first + len - ctr);
-          if (this.pairs && !span.deleted && ((offset > 0 && this.splits(span.content!, offset)) || (end < span.len && this.splits(span.content!, end)))) {
-            throw new DecodeError('invalid-value', `deleting items of ${itemName(rep, ctr)} would split a character`);
-          }
-          ctr = span.ctr + span.len;
-          continue;
+        const span = known(rep, ctr) ?? freshAt(rep, ctr);
+        if (span === undefined) throw new DecodeError('invalid-value', `deleted item ${itemName(rep, ctr)} is not an inserted item here or in the update`);
+        const offset = ctr - span.ctr;
+        const last = Math.min(span.len, offset + first + len - ctr) - 1;
+        if (pairs && !span.deleted && (this.half(span.content!, offset) === 2 || this.half(span.content!, last) === 1)) {
+          throw new DecodeError('invalid-value', `deleting items of ${itemName(rep, ctr)} would split a character`);
         }
-        const run = freshAt(rep, ctr);
-        if (run === undefined) throw new DecodeError('invalid-value', `deleted item ${itemName(rep, ctr)} is not an inserted item here or in the update`);
-        ctr = run.ctr + run.len;
+        ctr = span.ctr + span.len;
       }
     };
     const deletions = [];
@@ -807,6 +824,34 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     // Accepted: the new replicas get their numbers.
     for (const [replica] of extra) this.number(replica);
     return { order, deletions, deleted };
+  }
+
+  /**
+   * Checks the part of an incoming run that this replica already has (items `r.counter ..
+   * seen` of `rep`): they must be items it knows as inserted, with the same content where
+   * both show it, and the rest of the run must not begin inside a character.
+   * @throws {DecodeError} when the run contradicts what this replica has seen.
+   */
+  private checkOverlap(r: RunRecord<C>, seen: number, rep: number): void {
+    for (let ctr = r.counter; ctr <= seen; ) {
+      const span = rep < this.names.length ? this.find(rep, ctr) : undefined;
+      if (span === undefined) {
+        throw new DecodeError('invalid-value', `run (${r.replica}, ${r.counter}) contradicts this replica: it never saw item ${ctr} inserted`);
+      }
+      const offset = ctr - span.ctr;
+      const n = Math.min(span.len - offset, seen + 1 - ctr);
+      if (!span.deleted && r.content !== undefined) {
+        const mine = this.cut(span.content!, offset, offset + n);
+        const theirs = this.cut(r.content, ctr - r.counter, ctr - r.counter + n);
+        if (!this.sameContent(mine, theirs)) {
+          throw new DecodeError('invalid-value', `run (${r.replica}, ${r.counter}) contradicts this replica's items from ${ctr}`);
+        }
+      }
+      ctr += n;
+    }
+    if (r.content !== undefined && this.half(r.content, seen - r.counter + 1) === 2) {
+      throw new DecodeError('invalid-value', `run (${r.replica}, ${r.counter}) would be cut inside a character`);
+    }
   }
 
   /**
@@ -870,6 +915,21 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
    * the span the run goes before (undefined: the end of the document).
    */
   private scan(run: Span<C>, first: Span<C> | undefined, right: Span<C> | undefined): Span<C> | undefined {
+    const dest = this.scanFrom(run, first, right);
+    if (dest === undefined && right !== undefined) {
+      // The scan passed the end without meeting the right origin: it lies before the left
+      // one, which only a faulty peer's update can say, and only through origins that
+      // arrived in the same update (plan() refuses the rest). Where two items lie never
+      // changes, so every replica finds the same; all then treat the run as having no
+      // right origin, and it encodes that way.
+      run.rightRep = NONE;
+      run.rightCtr = 0;
+      return this.scanFrom(run, first, undefined);
+    }
+    return dest;
+  }
+
+  private scanFrom(run: Span<C>, first: Span<C> | undefined, right: Span<C> | undefined): Span<C> | undefined {
     const tree = this.tree;
     let cur = first;
     let dest = cur;

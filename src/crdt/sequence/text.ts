@@ -81,6 +81,11 @@ export class Text extends Sequence<string> {
   }
 
   /** @inheritDoc */
+  protected sameContent(a: string, b: string): boolean {
+    return a === b;
+  }
+
+  /** @inheritDoc */
   protected paired(content: string): boolean {
     return SURROGATE.test(content);
   }
