@@ -86,10 +86,10 @@ async function startServer(stack: Stack): Promise<{ child: ChildProcess; url: st
   return { child, url };
 }
 
-async function waitFor(condition: () => boolean, what: string, timeout = 120_000): Promise<void> {
+async function waitFor(condition: () => boolean, what: () => string, timeout = 120_000): Promise<void> {
   const start = performance.now();
   while (!condition()) {
-    if (performance.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() - start > timeout) throw new Error(`timed out waiting for ${what()}`);
     await sleep(2);
   }
 }
@@ -126,7 +126,8 @@ async function measure(stack: Stack, subscriberCount: number, sizes: Sizes): Pro
       w.append(token(next));
       await sleep(PACE_MS);
     }
-    await waitFor(everyoneHas(next), 'the paced edits to reach every subscriber');
+    const progress = (n: number) => (): string => `edit ${n} to reach every subscriber (the slowest holds ${Math.min(...subscribers.map((s) => s.seen))})`;
+    await waitFor(everyoneHas(next), progress(next));
 
     const burstStart = performance.now();
     for (; next < total; next++) {
@@ -134,7 +135,7 @@ async function measure(stack: Stack, subscriberCount: number, sizes: Sizes): Pro
       w.append(token(next));
       await yieldNow();
     }
-    await waitFor(everyoneHas(total), 'the burst to reach every subscriber');
+    await waitFor(everyoneHas(total), progress(total));
     await w.flushed();
     const lastArrival = Math.max(...subscribers.map((s) => s.arrivals[total - 1]!));
 

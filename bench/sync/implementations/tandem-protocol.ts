@@ -1,7 +1,7 @@
 /**
  * Tandem's server with a minimal protocol client instead of `SyncClient`: a WebSocket,
- * `hello`, `subscribe`, each update applied to a `Text` as it arrives and each local edit
- * sent as one delta, with no client storage and no outbox. It separates the server's and
+ * `hello`, `subscribe`, each update applied to a `Text` as it arrives, each local edit
+ * sent as one delta, and a `ping` every half heartbeat; no client storage, no outbox. It separates the server's and
  * the wire's cost from the full client's (which stores each document before sending).
  */
 import WebSocket from 'ws';
@@ -23,17 +23,26 @@ export const tandemProtocol: ClientStack = {
     let seq = 0;
     let acked = 0;
     let onAck = (): void => {};
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
     const synced = new Promise<void>((resolve, reject) => {
       socket.on('message', (data: Buffer) => {
         const m = decodeMessage(data, DEFAULT_LIMITS);
         if (m.kind === 'update') text.apply(m.update);
+        else if (m.kind === 'welcome') {
+          // The server closes a connection silent for two heartbeats.
+          heartbeat = setInterval(() => send({ kind: 'ping', nonce: 0 }), m.heartbeat / 2);
+        }
         else if (m.kind === 'ack') {
           acked = m.seq;
           onAck();
         } else if (m.kind === 'synced') {
           if (m.update.length > 0) text.apply(m.update);
           resolve();
-        } else if (m.kind === 'error') reject(new Error(`${m.code}: ${m.message}`));
+        } else if (m.kind === 'error') {
+          const error = new Error(`${m.code}: ${m.message}`);
+          reject(error);
+          console.error(`tandem-protocol client: ${error.message}`);
+        }
       });
     });
     send({ kind: 'hello', protocol: PROTOCOL_VERSION, client, token: null });
@@ -57,6 +66,7 @@ export const tandemProtocol: ClientStack = {
           else onAck = () => acked === seq && resolve();
         }),
       close: async () => {
+        clearInterval(heartbeat);
         socket.close();
         await new Promise((resolve) => (socket.readyState === WebSocket.CLOSED ? resolve(undefined) : socket.once('close', resolve)));
       },
