@@ -517,7 +517,12 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       const low = base.get(replica);
       let last: { -readonly [K in keyof RunRecord<C>]: RunRecord<C>[K] } | undefined;
       let lastDeleted: { replica: string; counter: number; length: number } | undefined;
-      for (const run of this.index[rep]!) {
+      const index = this.index[rep]!;
+      // Listing deleted items by item needs every run; otherwise start at the first run
+      // above the base.
+      const from = whole || exact ? Math.max(0, runAt(index, low)) : 0;
+      for (let k = from; k < index.length; k++) {
+        const run = index[k]!;
         if (run.end - 1 <= low && (whole || exact)) continue;
         for (const s of run.pieces) {
           let ctr = s.ctr;
@@ -581,7 +586,15 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     for (const rep of this.byName()) {
       const entries = this.deletions[rep]!;
       const low = base.get(this.names[rep]!);
-      for (let k = 0; k < entries.length; k += STRIDE) {
+      // The first entry ending above the base, by binary search over entries by counter.
+      let lo = 0;
+      let hi = entries.length / STRIDE;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (entries[mid * STRIDE]! + entries[mid * STRIDE + 1]! - 1 <= low) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo * STRIDE; k < entries.length; k += STRIDE) {
         let ctr = entries[k]!;
         let len = entries[k + 1]!;
         if (ctr + len - 1 <= low) continue;
