@@ -22,6 +22,7 @@ export class RawClient {
   readonly received: ServerMessage[] = [];
   private waiters: Waiter[] = [];
   private readonly listeners: ((m: ServerMessage) => void)[] = [];
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
   readonly closed: Promise<number>;
 
   private constructor(
@@ -29,9 +30,12 @@ export class RawClient {
     readonly client: string,
   ) {
     this.closed = new Promise((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('close', () => clearInterval(this.heartbeat));
     socket.on('message', (data: Buffer) => {
       const m = decodeMessage(new Uint8Array(data), LIMITS) as ServerMessage;
       this.received.push(m);
+      // The server closes a connection silent for two heartbeats, as a slow test run could be.
+      if (m.kind === 'welcome') this.heartbeat = setInterval(() => this.send({ kind: 'ping', nonce: 0 }), m.heartbeat / 2);
       for (const listener of this.listeners) listener(m);
       const ready = this.waiters.filter((w) => w.match(m));
       this.waiters = this.waiters.filter((w) => !w.match(m));
