@@ -98,6 +98,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   private readonly numbers = new Map<string, number>();
   /** The span the last id lookup found; a merged-away span is never left here. */
   private hit: Span<C> | undefined = undefined;
+  /** Local replica numbers in the order of their ids, rebuilt when a replica is added. */
+  private sortedNames: number[] = [];
   /** Per replica: the id index. */
   private readonly index: Run<C>[][] = [];
   /** Per replica: its deletions, `STRIDE` numbers each, by counter. */
@@ -577,8 +579,11 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   }
 
   /** Local replica numbers in the order of their ids. */
-  private byName(): number[] {
-    return this.names.map((_, i) => i).sort((a, b) => (this.names[a]! < this.names[b]! ? -1 : 1));
+  private byName(): readonly number[] {
+    if (this.sortedNames.length !== this.names.length) {
+      this.sortedNames = this.names.map((_, i) => i).sort((a, b) => (this.names[a]! < this.names[b]! ? -1 : 1));
+    }
+    return this.sortedNames;
   }
 
   private deletionsAbove(base: VersionVector): DeletionRecord[] {
@@ -768,6 +773,11 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       const left = known(run.leftRep, run.leftCtr);
       const right = known(run.rightRep, run.rightCtr);
       if (left === undefined || right === undefined) return;
+      // Within one span, items stand in counter order.
+      if (left === right) {
+        if (run.rightCtr > run.leftCtr) return;
+        throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has its right origin before its left origin`);
+      }
       const leftAt = this.tree.position(left) + (run.leftCtr - left.ctr);
       const rightAt = this.tree.position(right) + (run.rightCtr - right.ctr);
       if (rightAt <= leftAt) throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has its right origin before its left origin`);
