@@ -668,6 +668,9 @@ export class SyncClient {
     if (message.code === 'unsupported-protocol') {
       // Retrying cannot help: stay offline.
       void this.close();
+    } else if (message.code === 'internal' && [...this.sessions.values()].some((s) => s.phase === 'subscribing')) {
+      // The server failed, maybe on a subscribe it will not answer now: start over on a new connection.
+      this.lost(true);
     }
   }
 

@@ -7,6 +7,7 @@
 import type { JsonValue } from '../codec/index.js';
 import { OTClient, ProtocolError, type ClientMessage as OTClientMessage, type OTType } from '../ot/index.js';
 import type { OTEnvelope, Synced, SyncError } from './protocol.js';
+import { REFUSALS } from './replicated-session.js';
 import { documentKey, encodeSaved, type SavedOT } from './saved-document.js';
 import { SyncClientError, microtask, type SessionHost, type SessionPhase } from './session.js';
 
@@ -152,7 +153,7 @@ export class OTSession<Snapshot, Op> {
       this.subscribe(this.epoch);
       return false;
     }
-    if (this.phase === 'subscribing' && (message.code === 'forbidden' || message.code === 'type-mismatch' || message.code === 'malformed')) {
+    if (this.phase === 'subscribing' && REFUSALS.has(message.code)) {
       this.phase = 'refused';
       this.host.changed();
       return true;

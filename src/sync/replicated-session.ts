@@ -18,6 +18,9 @@ import type { Ack, Synced, SyncError, Update } from './protocol.js';
 import { documentKey, encodeSaved, type SavedReplicated } from './saved-document.js';
 import { SyncClientError, microtask, type SessionHost, type SessionPhase } from './session.js';
 
+/** Errors that refuse a subscription for good. */
+export const REFUSALS: ReadonlySet<string> = new Set(['forbidden', 'type-mismatch', 'malformed', 'limit-exceeded']);
+
 /** Updates in a row the server may reject before the session stops sending. */
 const MAX_REJECTIONS = 3;
 
@@ -171,7 +174,7 @@ export class ReplicatedSession {
       this.resubscribe();
       return false;
     }
-    if (this.phase === 'subscribing' && seq === 0 && (message.code === 'forbidden' || message.code === 'type-mismatch' || message.code === 'malformed')) {
+    if (this.phase === 'subscribing' && seq === 0 && REFUSALS.has(message.code)) {
       this.phase = 'refused';
       this.host.changed();
       return true;

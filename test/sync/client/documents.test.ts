@@ -234,6 +234,25 @@ describe('SyncClient: replicated documents', () => {
     expect(tw.toString()).toBe('hi');
   });
 
+  it('a subscribe the server fails on is retried on a new connection; one over the document limit is refused', async () => {
+    w = world({ limits: { maxDocsPerConnection: 1 } });
+    const load = w.store.load.bind(w.store);
+    let failures = 1;
+    w.store.load = async (doc: string) => {
+      if (failures-- > 0) throw new Error('disk hiccup');
+      return load(doc);
+    };
+    const a = w.client().client;
+    const errors: string[] = [];
+    a.on('error', (error) => errors.push(error.code));
+    const text = await a.open('notes', Text);
+    text.insert(0, 'ok');
+    await a.synced();
+    expect(errors).toEqual(['internal']);
+    expect((await w.store.load('notes'))?.entries.length).toBe(1);
+    await expect(a.open('other', Text)).rejects.toMatchObject({ code: 'limit-exceeded', doc: 'other' });
+  });
+
   it('opening a name twice gives the same document; another type is a TypeError', async () => {
     w = world();
     const a = w.client().client;
