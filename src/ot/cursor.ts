@@ -35,10 +35,7 @@ export function lengthOf(c: LooseComponent | undefined, kind: Kind, index: numbe
         : typeof c === 'object' && c !== null && typeof c.insert === 'string'
           ? c.insert.length
           : NaN;
-  // Small positive integers pass the first test; the rest get the full check.
-  if (((n as number | 0) === n && (n as number) > 0) || (typeof n === 'number' && n >= 1 && Number.isSafeInteger(n))) {
-    return n as number;
-  }
+  if (typeof n === 'number' && n >= 1 && Number.isSafeInteger(n)) return n;
   throw refusal(c, index);
 }
 

@@ -116,6 +116,29 @@ describe('validate and apply refuse malformed ops with the rule they break', () 
     }
   });
 
+  it('compose and transform check the components they copy after the other op has run out', () => {
+    const bads: [unknown, OTErrorRule][] = [
+      [{ retain: -1 }, 'negative'],
+      [{ delete: 1.5 }, 'not-integer'],
+      [{ insert: '' }, 'zero-length'],
+      [{ retain: 2 ** 53 }, 'not-integer'],
+      [null, 'malformed'],
+    ];
+    for (const [bad, rule] of bads) {
+      for (const fn of [text.compose, richText.compose] as ((a: unknown, b: unknown) => unknown)[]) {
+        // The rest of b after a has run out, and the rest of a after b has.
+        expect(ruleOf(() => fn([{ insert: 'ab' }], [{ retain: 2 }, { insert: 'c' }, bad]))).toBe(rule);
+        expect(ruleOf(() => fn([{ retain: 3 }, { insert: 'c' }, bad], [{ delete: 1 }]))).toBe(rule);
+      }
+      for (const fn of [text.transform, richText.transform] as ((a: unknown, b: unknown, s: string) => unknown)[]) {
+        expect(ruleOf(() => fn([{ retain: 3 }, { insert: 'c' }, bad], [{ delete: 1 }], 'left'))).toBe(rule);
+      }
+    }
+    // Lengths beyond the small-integer fast path are read in full, not refused.
+    expect(text.compose([{ retain: 2 ** 40 }, { insert: 'x' }], [{ delete: 2 ** 40 }])).toEqual([{ insert: 'x' }, { delete: 2 ** 40 }]);
+    expect(text.transform([{ retain: 2 ** 40 }, { insert: 'x' }], [{ delete: 3 }], 'left')).toEqual([{ retain: 2 ** 40 - 3 }, { insert: 'x' }]);
+  });
+
   it('every valid op fitted to its document is accepted', () => {
     fc.assert(
       fc.property(textCase(), ({ doc, a }) => {
