@@ -270,6 +270,42 @@ describe('SyncServer refuses bad traffic and keeps serving', () => {
     expect(observer.replica.toString()).toBe('kept!');
   });
 
+  it('delivers presence and actions only to clients allowed to read the document or channel', async () => {
+    const { ws } = await start({ authorize, channels: { cursors: { allow: ['move'] } } });
+    const writer = await connect(ws, 'writer', 'writer');
+    const reader = await connect(ws, 'reader', 'reader');
+    const stranger = await connect(ws, 'stranger', 'nope');
+    await new SyncedDoc(writer, 'doc', 'text', new Text({ replica: 'writer' })).subscribe();
+    await new SyncedDoc(reader, 'doc', 'text', new Text({ replica: 'reader' })).subscribe();
+    await expect(new SyncedDoc(stranger, 'doc', 'text', new Text({ replica: 'stranger' })).subscribe()).rejects.toThrow(/forbidden/);
+    const joinRefused = stranger.next((m) => m.kind === 'error');
+    for (const raw of [writer, reader, stranger]) raw.send({ kind: 'join', channel: 'cursors' });
+    expect(await joinRefused).toMatchObject({ code: 'forbidden' });
+
+    const presence = reader.next((m) => m.kind === 'presence' && m.state !== null);
+    writer.send({ kind: 'presence', doc: 'doc', client: '', state: { cursor: 3 } });
+    expect(await presence).toMatchObject({ doc: 'doc', client: 'writer', state: { cursor: 3 } });
+    const action = reader.next((m) => m.kind === 'action');
+    writer.send({ kind: 'action', channel: 'cursors', client: '', action: { type: 'move', x: 1 } });
+    expect(await action).toMatchObject({ channel: 'cursors', client: 'writer', action: { type: 'move', x: 1 } });
+
+    const notAllowed = writer.next((m) => m.kind === 'error');
+    writer.send({ kind: 'action', channel: 'cursors', client: '', action: { type: 'delete' } });
+    expect(await notAllowed).toMatchObject({ code: 'action-refused' });
+    const readOnly = reader.next((m) => m.kind === 'error');
+    reader.send({ kind: 'action', channel: 'cursors', client: '', action: { type: 'move', x: 2 } });
+    expect(await readOnly).toMatchObject({ code: 'action-refused' });
+
+    // A round trip through the writer's connection orders everything sent before it.
+    const pong = writer.next((m) => m.kind === 'pong');
+    writer.send({ kind: 'ping', nonce: 42 });
+    await pong;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stranger.received.filter((m) => m.kind === 'presence' || m.kind === 'action')).toEqual([]);
+    expect(writer.received.filter((m) => m.kind === 'action')).toEqual([]);
+    expect(reader.received.filter((m) => m.kind === 'action')).toHaveLength(1);
+  });
+
   it('answers oversized, malformed and text frames with error frames; only a payload past the transport limit closes that socket', async () => {
     const maxFrameBytes = 16 * 1024;
     const { ws } = await start({ limits: { maxFrameBytes, maxPayloadBytes: 64 * 1024 } });
@@ -347,7 +383,7 @@ describe('SyncServer over SSE', () => {
   };
 
   it('opens a session on GET /sync/sse, takes frames by POST and streams the answers as base64 events', async () => {
-    const { http, ws } = await start({ limits: { maxPayloadBytes: 4096 } });
+    const { http, ws, server } = await start({ limits: { maxPayloadBytes: 4096 } });
     const controller = new AbortController();
     cleanup.push(async () => controller.abort());
     const response = await fetch(`${http}/sync/sse?client=sse-client`, { signal: controller.signal });
@@ -401,7 +437,11 @@ describe('SyncServer over SSE', () => {
     expect((await post(new Uint8Array([0, 0, 0, 9, 1]))).status).toBe(400);
     expect((await post(new Uint8Array(5000))).status).toBe(413);
     expect((await fetch(`${http}/sync/sse`)).status).toBe(400);
+    expect(server.connections).toBe(2);
     controller.abort();
     await pump;
+    // The stream's end releases its session: a POST to it is now 404.
+    await until(() => server.connections === 1, 'the SSE session to be released');
+    expect((await post(records())).status).toBe(404);
   });
 });
