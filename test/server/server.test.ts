@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AWMap, AWSet, List, PNCounter, Text, type Replicated } from '../../src/crdt/index.js';
-import { SyncServer, type SyncServerOptions } from '../../src/server/index.js';
+import { LevelStore, SyncServer, type SyncServerOptions } from '../../src/server/index.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage, type ServerMessage } from '../../src/sync/protocol.js';
 import { DEFAULT_LIMITS, type JsonValue } from '../../src/codec/index.js';
 import { RawClient, SyncedDoc, covers, until } from './raw-client.js';
@@ -112,6 +112,28 @@ describe('SyncServer over WebSocket', () => {
     const c = new SyncedDoc(await connect(`${url.replace('http', 'ws')}/sync`, 'carol'), 'notes', 'text', new Text({ replica: 'carol' }));
     await c.subscribe();
     expect(c.replica.toString()).toBe('hello world');
+  });
+
+  it('compacts a document’s log into a snapshot in the background and loses nothing', async () => {
+    const { ws, server, dataDir } = await start({ compactEvery: 5 });
+    const a = new SyncedDoc(await connect(ws, 'alice'), 'log', 'list', new List<JsonValue>({ replica: 'alice' }));
+    await a.subscribe();
+    for (let i = 0; i < 23; i++) {
+      a.edit((l) => l.insert(l.length, i));
+      await a.settled();
+    }
+    await server.close();
+    const store = await LevelStore.open(dataDir);
+    const stored = await store.load('log');
+    await store.close();
+    expect(stored?.snapshot).toBeDefined();
+    expect(stored!.entries.length).toBeLessThan(5);
+    const again = new SyncServer({ dataDir });
+    const { url } = await again.listen({ port: 0 });
+    cleanup.push(() => again.close());
+    const b = new SyncedDoc(await connect(`${url.replace('http', 'ws')}/sync`, 'bob'), 'log', 'list', new List<JsonValue>({ replica: 'bob' }));
+    await b.subscribe();
+    expect(b.replica.toArray()).toEqual(Array.from({ length: 23 }, (_, i) => i));
   });
 
   it('50 clients editing one Text concurrently converge', async () => {
