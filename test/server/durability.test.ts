@@ -9,7 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AWSet, Text } from '../../src/crdt/index.js';
+import { createServer } from 'node:net';
+import WebSocket from 'ws';
+import { AWSet, PNCounter, Text } from '../../src/crdt/index.js';
+import { SyncClient, webSocketTransport, type WebSocketConstructor } from '../../src/sync/index.js';
 import { RawClient, SyncedDoc, covers, until } from './raw-client.js';
 
 const LONG = process.env.TANDEM_LONG === '1';
@@ -24,9 +27,9 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** Starts `tandem serve` on a free port; resolves with its WebSocket URL once it listens. */
-async function serve(dataDir: string): Promise<{ child: ChildProcess; ws: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server/cli.ts'), 'serve', '--port', '0', '--data', dataDir], {
+/** Starts `tandem serve` on `port` (default: a free one); resolves with its WebSocket URL once it listens. */
+async function serve(dataDir: string, port = 0): Promise<{ child: ChildProcess; ws: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server/cli.ts'), 'serve', '--port', String(port), '--data', dataDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -152,4 +155,32 @@ describe('SyncServer durability', () => {
     for (const d of docs) expect(d.replica.toString()).toBe(final.toString());
     for (const t of texts) expect(covers(final.version(), t.version())).toBe(true);
   }, 90_000);
+
+  it('SyncClients reconnect on their own to a server restarted after SIGKILL and lose nothing', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tandem-durable-'));
+    dirs.push(dataDir);
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+      });
+    });
+    const first = await serve(dataDir, port);
+    const transport = () => webSocketTransport(first.ws, WebSocket as unknown as WebSocketConstructor);
+    const clientsHere = [0, 1, 2].map(() => new SyncClient({ transports: [transport()], backoff: { base: 20, cap: 200 } }));
+    try {
+      const counters = await Promise.all(clientsHere.map((c) => c.open('count', PNCounter)));
+      counters.forEach((c, i) => c.increment(i + 1));
+      await Promise.all(clientsHere.map((c) => c.synced()));
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+      // While the server is down, every client keeps editing.
+      counters.forEach((c) => c.increment(10));
+      await serve(dataDir, port);
+      await Promise.all(clientsHere.map((c) => c.synced()));
+      await until(() => counters.every((c) => c.value === 36), 'every counter to reach 1 + 2 + 3 + 3 × 10', 20_000);
+    } finally {
+      await Promise.all(clientsHere.map((c) => c.close()));
+    }
+  }, 60_000);
 });
