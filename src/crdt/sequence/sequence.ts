@@ -38,6 +38,9 @@ interface Run<C> {
   pieces: Span<C>[];
 }
 
+/** Spans {@link Sequence.checkBetween} walks at most between a run's origins. */
+const BETWEEN_LIMIT = 4096;
+
 /** Items a merge deleted that were visible, with where they stood. */
 interface Killed {
   rep: number;
@@ -766,13 +769,15 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     // here already, compare them now; where one is in the update, integrate() keeps the
     // outcome the same on every replica (see there).
     const checkOrder = (run: Span<C>): void => {
-      if (run.leftRep === NONE || run.rightRep === NONE) return;
+      if (run.rightRep === NONE) return;
       if (run.leftRep === run.rightRep && run.leftCtr === run.rightCtr) {
         throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has the same item as left and right origin`);
       }
-      const left = known(run.leftRep, run.leftCtr);
+      const left = run.leftRep === NONE ? undefined : known(run.leftRep, run.leftCtr);
       const right = known(run.rightRep, run.rightCtr);
-      if (left === undefined || right === undefined) return;
+      if ((left === undefined && run.leftRep !== NONE) || right === undefined) return;
+      this.checkBetween(run, left, right, itemName);
+      if (left === undefined) return;
       // Within one span, items stand in counter order.
       if (left === right) {
         if (run.rightCtr > run.leftCtr) return;
@@ -847,6 +852,37 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     // Accepted: the new replicas get their numbers.
     for (const [replica] of extra) this.number(replica);
     return { order, deletions, deleted };
+  }
+
+  /**
+   * Checks that no item the run's author had made before it lies between its origins
+   * (`left` undefined: the start): the author saw those items, so an honest run's origins
+   * were adjacent around them. Walks at most {@link BETWEEN_LIMIT} spans: concurrent
+   * insertions can honestly put many spans between a run's origins, and the walk must
+   * stay cheap; past the limit the run is taken as it comes.
+   * @throws {DecodeError} when the right origin comes first, or such an item lies between.
+   */
+  private checkBetween(run: Span<C>, left: Span<C> | undefined, right: Span<C>, itemName: (rep: number, ctr: number) => string): void {
+    const own = (span: Span<C>, from: number, to: number): void => {
+      // Items `from .. to − 1` of `span` lie between the origins.
+      if (from < to && span.rep === run.rep && span.ctr + (from - span.ctr) < run.ctr) {
+        throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} names origins around item ${itemName(span.rep, from)}, which its author had already made`);
+      }
+    };
+    if (left === right) {
+      own(right, run.leftCtr + 1, run.rightCtr);
+      return;
+    }
+    if (left !== undefined) own(left, run.leftCtr + 1, left.ctr + left.len);
+    own(right, right.ctr, run.rightCtr);
+    let cur = left === undefined ? this.tree.firstSpan() : this.tree.next(left);
+    for (let steps = 0; cur !== right && steps < BETWEEN_LIMIT; steps++) {
+      if (cur === undefined) throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has its right origin before its left origin`);
+      if (cur.rep === run.rep && cur.ctr < run.ctr) {
+        throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} names origins around item ${itemName(cur.rep, cur.ctr)}, which its author had already made`);
+      }
+      cur = this.tree.next(cur);
+    }
   }
 
   /**
