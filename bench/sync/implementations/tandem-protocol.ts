@@ -10,6 +10,7 @@ import { Text, createReplicaId } from '../../../src/crdt/index.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage, type Message } from '../../../src/sync/protocol.js';
 import type { ClientStack, Replica } from '../interfaces.js';
 
+/** Tandem through the minimal protocol client. */
 export const tandemProtocol: ClientStack = {
   async connect(url, doc): Promise<Replica> {
     const client = createReplicaId();

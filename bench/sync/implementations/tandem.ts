@@ -7,6 +7,7 @@ import { Text } from '../../../src/crdt/index.js';
 import { SyncClient, webSocketTransport, type WebSocketConstructor } from '../../../src/sync/index.js';
 import type { ClientStack, Replica } from '../interfaces.js';
 
+/** Tandem through `SyncClient`. */
 export const tandem: ClientStack = {
   async connect(url, doc): Promise<Replica> {
     const client = new SyncClient({ transports: [webSocketTransport(`${url.replace(/^http/, 'ws')}/sync`, WebSocket as unknown as WebSocketConstructor)] });

@@ -7,6 +7,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ClientStack, Replica } from '../interfaces.js';
 
+/** Yjs through y-websocket's provider. */
 export const yWebsocket: ClientStack = {
   async connect(url, doc): Promise<Replica> {
     // Each provider adds a process 'exit' listener; 101 of them are expected here.
