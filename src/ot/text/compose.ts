@@ -25,52 +25,34 @@ export function compose(a: TextOp, b: TextOp): TextOp {
   let inserted = '';
   let insertRun: Insert | undefined;
   let deleted = 0;
-  // Each op's position: its current component, that component's kind, and the code units
-  // of it not taken yet. A component is read when nothing of the previous one is left, at
-  // the top of the loop, inline: the readers of cursor.ts cost twice as much here even when
-  // the JIT inlines them. The loop ends when either op runs out; what is left of the other
-  // is copied after it, so the lengths here stay small integers (no Infinity for the
-  // implicit retain past an op's end), which the JIT keeps unboxed.
+  // b is walked component by component; each retain or delete of b walks a over as many
+  // code units. a's position: its current component, that component's kind, and the code
+  // units of it not taken yet. Components are read inline: the readers of cursor.ts cost
+  // twice as much here even when the JIT inlines them. Past a's end, b's retains and
+  // deletes stand as they are; past b's end, the rest of a is copied after the loop. The
+  // lengths stay small integers (no Infinity for the implicit retain past an op's end),
+  // which the JIT keeps unboxed.
   let i = -1;
   let kindA = Kind.End;
   let restA = 0;
-  let j = -1;
-  let kindB = Kind.End;
-  let restB = 0;
-  for (;;) {
-    if (restA === 0) {
-      if (++i === first.length) break;
-      const c = first[i];
-      if (c == null) throw refusal(c, i);
-      let n = c.retain;
-      if (n !== undefined) kindA = Kind.Retain;
-      else if ((n = c.delete) !== undefined) kindA = Kind.Delete;
-      else {
-        kindA = Kind.Insert;
-        n = typeof c.insert === 'string' ? c.insert.length : 0;
-      }
-      restA = (n | 0) === n && n > 0 ? n : lengthOf(c, kindA, i);
+  for (let j = 0; j < second.length; j++) {
+    const c = second[j];
+    if (c == null) throw refusal(c, j);
+    let n = c.retain;
+    let kindB: Kind;
+    if (n !== undefined) kindB = Kind.Retain;
+    else if ((n = c.delete) !== undefined) kindB = Kind.Delete;
+    else {
+      kindB = Kind.Insert;
+      n = typeof c.insert === 'string' ? c.insert.length : 0;
     }
-    if (restB === 0) {
-      if (++j === second.length) break;
-      const c = second[j];
-      if (c == null) throw refusal(c, j);
-      let n = c.retain;
-      if (n !== undefined) kindB = Kind.Retain;
-      else if ((n = c.delete) !== undefined) kindB = Kind.Delete;
-      else {
-        kindB = Kind.Insert;
-        n = typeof c.insert === 'string' ? c.insert.length : 0;
-      }
-      restB = (n | 0) === n && n > 0 ? n : lengthOf(c, kindB, j);
-    }
+    if (!((n | 0) === n && n > 0)) n = lengthOf(c, kindB, j);
     if (kindB === Kind.Insert) {
-      // b's insert, whole.
       if (retained !== 0) {
         ops[count++] = { retain: retained };
         retained = 0;
       }
-      const run = second[j] as Insert;
+      const run = c as Insert;
       if (inserted === '') {
         inserted = run.insert;
         insertRun = run;
@@ -78,45 +60,76 @@ export function compose(a: TextOp, b: TextOp): TextOp {
         inserted += run.insert;
         insertRun = undefined;
       }
-      restB = 0;
-    } else if (kindA === Kind.Delete) {
-      // a's delete, whole: b never saw that text.
-      if (retained !== 0) {
-        ops[count++] = { retain: retained };
-        retained = 0;
-      }
-      deleted += restA;
-      restA = 0;
-    } else {
-      const n = restA < restB ? restA : restB;
-      if (kindB === Kind.Delete) {
-        // b deletes text a retained (a delete) or inserted (nothing).
-        if (kindA === Kind.Retain) {
-          if (retained !== 0) {
-            ops[count++] = { retain: retained };
-            retained = 0;
+      continue;
+    }
+    const retaining = kindB === Kind.Retain;
+    while (n > 0) {
+      if (restA === 0) {
+        if (++i >= first.length) {
+          // a has run out: b's retain or delete applies to the text after it.
+          i = first.length;
+          if (retaining) {
+            if (inserted !== '') {
+              ops[count++] = insertRun ?? { insert: inserted };
+              inserted = '';
+              insertRun = undefined;
+            }
+            if (deleted !== 0) {
+              ops[count++] = { delete: deleted };
+              deleted = 0;
+            }
+            retained += n;
+          } else {
+            if (retained !== 0) {
+              ops[count++] = { retain: retained };
+              retained = 0;
+            }
+            deleted += n;
           }
-          deleted += n;
+          break;
         }
-      } else if (kindA === Kind.Insert) {
-        // b retains text a inserted: that piece of the insert.
+        const d = first[i];
+        if (d == null) throw refusal(d, i);
+        let m = d.retain;
+        if (m !== undefined) kindA = Kind.Retain;
+        else if ((m = d.delete) !== undefined) kindA = Kind.Delete;
+        else {
+          kindA = Kind.Insert;
+          m = typeof d.insert === 'string' ? d.insert.length : 0;
+        }
+        restA = (m | 0) === m && m > 0 ? m : lengthOf(d, kindA, i);
+      }
+      if (kindA === Kind.Delete) {
+        // a's delete, whole: b never saw that text.
         if (retained !== 0) {
           ops[count++] = { retain: retained };
           retained = 0;
         }
-        const run = first[i] as Insert;
-        const text = run.insert;
-        const whole = n === restA && restA === text.length;
-        const part = whole ? text : text.slice(text.length - restA, text.length - restA + n);
-        if (inserted === '') {
-          inserted = part;
-          insertRun = whole ? run : undefined;
-        } else {
-          inserted += part;
-          insertRun = undefined;
+        deleted += restA;
+        restA = 0;
+        continue;
+      }
+      const m = restA < n ? restA : n;
+      if (kindA === Kind.Insert) {
+        // b keeps a piece of text a inserted, or deletes it: then it never existed.
+        if (retaining) {
+          if (retained !== 0) {
+            ops[count++] = { retain: retained };
+            retained = 0;
+          }
+          const run = first[i] as Insert;
+          const text = run.insert;
+          const whole = m === restA && restA === text.length;
+          const part = whole ? text : text.slice(text.length - restA, text.length - restA + m);
+          if (inserted === '') {
+            inserted = part;
+            insertRun = whole ? run : undefined;
+          } else {
+            inserted += part;
+            insertRun = undefined;
+          }
         }
-      } else {
-        // Both retain.
+      } else if (retaining) {
         if (inserted !== '') {
           ops[count++] = insertRun ?? { insert: inserted };
           inserted = '';
@@ -126,34 +139,36 @@ export function compose(a: TextOp, b: TextOp): TextOp {
           ops[count++] = { delete: deleted };
           deleted = 0;
         }
-        retained += n;
+        retained += m;
+      } else {
+        if (retained !== 0) {
+          ops[count++] = { retain: retained };
+          retained = 0;
+        }
+        deleted += m;
       }
-      restA -= n;
-      restB -= n;
+      restA -= m;
+      n -= m;
     }
   }
-  // One op has run out, and past its end it keeps everything: the rest of the other one,
-  // from what is left of its current component, is copied as it is.
-  const ended = i === first.length;
-  const rest = ended ? second : first;
-  let k = ended ? j : i;
-  let kind = ended ? kindB : kindA;
-  let n = ended ? restB : restA;
+  // b has run out, and past its end it keeps everything: the rest of a, from what is left
+  // of its current component, is copied as it is.
+  let n = restA;
   for (;;) {
     if (n === 0) {
-      if (++k >= rest.length) break;
-      const c = rest[k];
-      if (c == null) throw refusal(c, k);
-      let m = c.retain;
-      if (m !== undefined) kind = Kind.Retain;
-      else if ((m = c.delete) !== undefined) kind = Kind.Delete;
+      if (++i >= first.length) break;
+      const d = first[i];
+      if (d == null) throw refusal(d, i);
+      let m = d.retain;
+      if (m !== undefined) kindA = Kind.Retain;
+      else if ((m = d.delete) !== undefined) kindA = Kind.Delete;
       else {
-        kind = Kind.Insert;
-        m = typeof c.insert === 'string' ? c.insert.length : 0;
+        kindA = Kind.Insert;
+        m = typeof d.insert === 'string' ? d.insert.length : 0;
       }
-      n = (m | 0) === m && m > 0 ? m : lengthOf(c, kind, k);
+      n = (m | 0) === m && m > 0 ? m : lengthOf(d, kindA, i);
     }
-    if (kind === Kind.Retain) {
+    if (kindA === Kind.Retain) {
       if (inserted !== '') {
         ops[count++] = insertRun ?? { insert: inserted };
         inserted = '';
@@ -169,9 +184,9 @@ export function compose(a: TextOp, b: TextOp): TextOp {
         ops[count++] = { retain: retained };
         retained = 0;
       }
-      if (kind === Kind.Delete) deleted += n;
+      if (kindA === Kind.Delete) deleted += n;
       else {
-        const run = rest[k] as Insert;
+        const run = first[i] as Insert;
         const text = run.insert;
         const whole = n === text.length;
         const part = whole ? text : text.slice(text.length - n);
