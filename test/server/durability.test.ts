@@ -183,4 +183,27 @@ describe('SyncServer durability', () => {
       await Promise.all(clientsHere.map((c) => c.close()));
     }
   }, 60_000);
+
+  it('tandem serve answers /healthz and closes gracefully on SIGTERM, keeping what it acknowledged', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tandem-durable-'));
+    dirs.push(dataDir);
+    const { child, ws } = await serve(dataDir);
+    const http = ws.replace(/^ws/, 'http').replace(/\/sync$/, '');
+    expect(await (await fetch(`${http}/healthz`)).json()).toMatchObject({ status: 'ok' });
+    const raw = await RawClient.connect(ws, 'writer');
+    clients.push(raw);
+    const doc = new SyncedDoc(raw, 'notes', 'text', new Text({ replica: 'writer' }));
+    await doc.subscribe();
+    doc.edit((t) => t.insert(0, 'kept'));
+    await doc.settled();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const again = await serve(dataDir);
+    const reader = await RawClient.connect(again.ws, 'reader');
+    clients.push(reader);
+    const copy = new SyncedDoc(reader, 'notes', 'text', new Text({ replica: 'reader' }));
+    await copy.subscribe();
+    expect(copy.replica.toString()).toBe('kept');
+  }, 60_000);
 });
