@@ -20,7 +20,7 @@ export type { TextComponent, TextOp } from './text/index.js';
 export type { AttributeMap, Component, Delete, Insert, Retain } from './component.js';
 export { OTError, type OTErrorRule } from './errors.js';
 export type { Side } from './side.js';
-export { richTextType, textType, type OTType, type RangePresence } from './sharedb.js';
+export { richTextType, textType, type RangePresence, type ShareDBType } from './sharedb.js';
 export {
   OT_TAG,
   decodeRichTextOp,

@@ -1,10 +1,12 @@
 /**
  * `textType` and `richTextType`: the two operation types as ottypes-spec objects, ready
- * for `ShareDB.types.register`. They wrap the functions of `./text` and `./rich-text`
- * unchanged, so a ShareDB server and a Tandem client agree op for op.
+ * for `ShareDB.types.register` and for `OTServer` and `OTClient` ({@link ShareDBType}
+ * extends the control algorithm's {@link OTType}). They wrap the functions of `./text`
+ * and `./rich-text` unchanged, so a ShareDB server and a Tandem client agree op for op.
  */
 import { OpBuilder } from './builder.js';
 import type { Component } from './component.js';
+import type { OTType } from './control/type.js';
 import { OTError } from './errors.js';
 import { transformPosition } from './position.js';
 import * as richText from './rich-text/index.js';
@@ -22,20 +24,15 @@ export interface RangePresence {
   readonly length: number;
 }
 
-/** The ottypes contract (github.com/ottypes/docs), as ShareDB calls it. */
-export interface OTType<Snapshot, Op> {
-  /** Short name ShareDB registers the type under. */
-  readonly name: string;
+/**
+ * An OT type as ShareDB calls it (the ottypes contract, github.com/ottypes/docs): the
+ * {@link OTType} the control algorithm drives, with the members ShareDB needs made
+ * required, plus `transformCursor` and `transformPresence`. Anything typed
+ * `ShareDBType` also runs under `OTServer` and `OTClient` as it is.
+ */
+export interface ShareDBType<Snapshot, Op> extends OTType<Snapshot, Op> {
   /** Canonical identifier of the type. */
   readonly uri: string;
-  /** A new snapshot, empty or built from `initial`. */
-  create(initial?: unknown): Snapshot;
-  /** The snapshot after `op`; never mutates `snapshot`. */
-  apply(snapshot: Snapshot, op: Op): Snapshot;
-  /** `op` rewritten to follow `other`; see `transform` of the op family. */
-  transform(op: Op, other: Op, side: Side): Op;
-  /** One op with the effect of `a` then `b`. */
-  compose(a: Op, b: Op): Op;
   /** The op undoing `op`; see the type's own documentation for when `before` is needed. */
   invert(op: Op, before?: Snapshot): Op;
   /** The normal form of `op`; throws for a malformed op, which ShareDB reports as badly formed. */
@@ -88,7 +85,7 @@ function invertInserts(op: readonly Component[]): Component[] {
  * attributes. `invert(op)` alone works for ops that only insert; with the snapshot before
  * the op, `invert(op, before)` works for every op.
  */
-export const textType: OTType<string, TextOp> = Object.freeze({
+export const textType: ShareDBType<string, TextOp> = Object.freeze({
   name: 'tandem-text',
   uri: 'https://github.com/tandem/types/text/v1',
   create(initial?: unknown): string {
@@ -124,7 +121,7 @@ export const textType: OTType<string, TextOp> = Object.freeze({
  * `invert(op)` alone works for ops that only insert; with the snapshot before the op,
  * `invert(op, before)` works for every op.
  */
-export const richTextType: OTType<RichTextDocument, RichTextOp> = Object.freeze({
+export const richTextType: ShareDBType<RichTextDocument, RichTextOp> = Object.freeze({
   name: 'tandem-rich-text',
   uri: 'https://github.com/tandem/types/rich-text/v1',
   create(initial?: unknown): RichTextDocument {

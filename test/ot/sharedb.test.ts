@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { richTextType, textType, type Component, type OTType } from '../../src/ot/index.js';
+import { richTextType, textType, type Component, type ShareDBType } from '../../src/ot/index.js';
 
 /** The parts of sharedb's untyped API this test uses. */
 interface ShareDoc {
@@ -33,7 +33,7 @@ const ShareDB = createRequire(import.meta.url)('sharedb') as ShareDBModule;
 
 /** Transforms ShareDB asked of each type: concurrency must actually have happened. */
 const transforms = new Map<string, number>();
-for (const type of [textType, richTextType] as OTType<unknown, readonly Component[]>[]) {
+for (const type of [textType, richTextType] as ShareDBType<unknown, readonly Component[]>[]) {
   ShareDB.types.register({
     ...type,
     transform(op: readonly Component[], other: readonly Component[], side: 'left' | 'right') {
@@ -78,8 +78,8 @@ function lengthOf(data: unknown): number {
 }
 
 describe.each([
-  { type: textType as OTType<unknown, readonly Component[]>, initial: 'hello world' as unknown, rich: false },
-  { type: richTextType as OTType<unknown, readonly Component[]>, initial: [{ insert: 'hello ' }, { insert: 'world', attributes: { bold: true } }], rich: true },
+  { type: textType as ShareDBType<unknown, readonly Component[]>, initial: 'hello world' as unknown, rich: false },
+  { type: richTextType as ShareDBType<unknown, readonly Component[]>, initial: [{ insert: 'hello ' }, { insert: 'world', attributes: { bold: true } }], rich: true },
 ])('ShareDB with $type.name', ({ type, initial, rich }) => {
   it('two clients submitting concurrent ops converge to the server snapshot', async () => {
     const backend = new ShareDB();
