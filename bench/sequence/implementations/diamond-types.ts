@@ -13,7 +13,11 @@ import { ascendingIds, compareStrings, replayWithPeers } from '../concurrent.js'
 import type { SequenceImplementation, TracePatch } from '../interfaces.js';
 import { tandemReplicaId } from '../../replica-ids.js';
 
-let replicas = 0;
+/**
+ * Replica ids: the replayed document always takes index 0, so its encoding is the same
+ * bytes on every run; every other document takes the next index, so no two share one.
+ */
+let replicas = 1;
 
 /** An agent name as long as a nanoid: diamond-types stores each name once. */
 function agent(): string {
@@ -33,7 +37,7 @@ export const implementation: SequenceImplementation<Doc> = {
   format: 'doc.toBytes()',
   updateFormat: 'doc.toBytes(), applied with mergeBytes',
   replay(trace) {
-    const doc = new Doc(agent());
+    const doc = new Doc(tandemReplicaId(0));
     for (const patches of trace.txns) edit(doc, patches);
     return doc;
   },

@@ -23,7 +23,11 @@ import { jsonJoySessionId } from '../../replica-ids.js';
 
 const schema = s.str('');
 
-let replicas = 0;
+/**
+ * Replica ids: the replayed document always takes index 0, so its encoding is the same
+ * bytes on every run; every other document takes the next index, so no two share one.
+ */
+let replicas = 1;
 
 function newModel(sid = jsonJoySessionId(replicas++)) {
   const model = Model.create(schema, sid);
@@ -58,7 +62,7 @@ export const implementation: SequenceImplementation<Doc> = {
   format: 'structural binary (model.toBinary())',
   updateFormat: 'structural binary, loaded under a new session id (no snapshot merge)',
   replay(trace) {
-    const model = newModel();
+    const model = newModel(jsonJoySessionId(0));
     for (const patches of trace.txns) edit(model, patches);
     return model;
   },

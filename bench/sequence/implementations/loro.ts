@@ -16,7 +16,11 @@ import { loroPeerId } from '../../replica-ids.js';
 
 const TEXT = 'text';
 
-let replicas = 0;
+/**
+ * Replica ids: the replayed document always takes index 0, so its encoding is the same
+ * bytes on every run; every other document takes the next index, so no two share one.
+ */
+let replicas = 1;
 
 function newDoc(peer = loroPeerId(replicas++)): LoroDoc {
   const doc = new LoroDoc();
@@ -48,7 +52,7 @@ export const implementation: SequenceImplementation<LoroDoc> = {
   format: "snapshot (export({ mode: 'snapshot' }))",
   updateFormat: "all updates (export({ mode: 'update' }))",
   replay(trace) {
-    const doc = newDoc();
+    const doc = newDoc(loroPeerId(0));
     const text = doc.getText(TEXT);
     for (const patches of trace.txns) edit(doc, text, patches);
     text.free();

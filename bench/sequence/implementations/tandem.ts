@@ -10,7 +10,11 @@ import { ascendingIds, compareStrings, replayWithPeers } from '../concurrent.js'
 import type { SequenceImplementation, TracePatch } from '../interfaces.js';
 import { tandemReplicaId } from '../../replica-ids.js';
 
-let replicas = 0;
+/**
+ * Replica ids: the replayed document always takes index 0, so its encoding is the same
+ * bytes on every run; every other document takes the next index, so no two share one.
+ */
+let replicas = 1;
 
 function newText(replica = tandemReplicaId(replicas++)): Text {
   return new Text({ replica });
@@ -35,7 +39,7 @@ export const implementation: SequenceImplementation<Text> = {
   format: 'encode()',
   updateFormat: 'encode(), applied with apply',
   replay(trace) {
-    const doc = newText();
+    const doc = newText(tandemReplicaId(0));
     for (const patches of trace.txns) edit(doc, patches);
     return doc;
   },

@@ -14,8 +14,11 @@ import { yjsClientId } from '../../replica-ids.js';
 
 const TEXT = 'text';
 
-/** Replica ids: one counter for the whole process, so no two documents share one. */
-let replicas = 0;
+/**
+ * Replica ids: the replayed document always takes index 0, so its encoding is the same
+ * bytes on every run; every other document takes the next index, so no two share one.
+ */
+let replicas = 1;
 
 function newDoc(clientId = yjsClientId(replicas++)): Y.Doc {
   const doc = new Y.Doc({ gc: true });
@@ -36,7 +39,7 @@ export const implementation: SequenceImplementation<Y.Doc> = {
   format: 'V2 update (Y.encodeStateAsUpdateV2)',
   updateFormat: 'V1 update (Y.encodeStateAsUpdate)',
   replay(trace) {
-    const doc = newDoc();
+    const doc = newDoc(yjsClientId(0));
     const text = doc.getText(TEXT);
     for (const patches of trace.txns) doc.transact(() => edit(text, patches));
     return doc;
