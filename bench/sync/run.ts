@@ -16,6 +16,8 @@
  *    after each, so each can leave as its own message); edits delivered per second is
  *    edits × subscribers ÷ the time from the first edit until the last subscriber holds
  *    the last one.
+ *
+ * Then `store.ts` times LevelStore appends one at a time and all at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ import { tandemProtocol } from './implementations/tandem-protocol.js';
 import { tandem } from './implementations/tandem.js';
 import { yWebsocket } from './implementations/y-websocket.js';
 import { STACKS, STACK_NAMES, type ClientStack, type Replica, type Stack } from './interfaces.js';
+import { measureAppends, type AppendRates } from './store.js';
 
 /** Flags of this suite besides the shared ones. */
 export const flags = ['--subscribers=', '--out='];
@@ -176,7 +179,7 @@ function format(n: number): string {
   return n.toFixed(0);
 }
 
-function report(options: SuiteOptions, results: readonly Result[], skipped: readonly string[], seconds: number): string {
+function report(options: SuiteOptions, results: readonly Result[], skipped: readonly string[], appends: AppendRates, seconds: number): string {
   const sizes = results[0]?.sizes;
   const lines = [
     '# Sync fan-out',
@@ -203,6 +206,16 @@ function report(options: SuiteOptions, results: readonly Result[], skipped: read
         `| ${STACK_NAMES[r.stack]} | ${r.subscribers} | ${format(r.deliveredPerSecond)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.lastP50.toFixed(1)} ms | ${r.lastP99.toFixed(1)} ms |`,
     ),
     ...skipped.map((s) => `\n${s}`),
+    '',
+    '## LevelStore appends',
+    '',
+    `${appends.appends} appends of ${appends.bytes} bytes, each durable (fsync) before it resolves. The hub awaits`,
+    'one document\'s appends one at a time; appends in flight together share one fsync (group commit).',
+    '',
+    '| Mode | Appends/s |',
+    '| --- | ---: |',
+    `| one at a time | ${format(appends.oneAtATime)} |`,
+    `| all at once | ${format(appends.allAtOnce)} |`,
     '',
   ];
   return lines.join('\n');
@@ -234,7 +247,9 @@ export async function run(options: SuiteOptions): Promise<void> {
       skipped.push(why);
     }
   }
-  const markdown = report(options, results, skipped, (performance.now() - started) / 1000);
+  const appends = await measureAppends(options.quick ? 300 : 1000, 40);
+  console.log(`LevelStore: ${format(appends.oneAtATime)} appends/s one at a time, ${format(appends.allAtOnce)} appends/s all at once`);
+  const markdown = report(options, results, skipped, appends, (performance.now() - started) / 1000);
   console.log(`\n${markdown}`);
   const out = flagValue(options.args, 'out') ?? (options.quick ? undefined : DEFAULT_OUT);
   if (out === undefined) {
