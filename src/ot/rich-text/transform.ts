@@ -28,7 +28,8 @@ export function transform(a: RichTextOp, b: RichTextOp, side: Side): RichTextOp 
   const theirs: readonly LooseComponent[] = b;
   const out = new OpBuilder();
   // Each op's position, as in compose: current component, its kind and attributes, and
-  // the code units of it not taken yet (Infinity past the end).
+  // the code units of it not taken yet. The loop ends when either op runs out: past a's
+  // end there is nothing left to rewrite, and past b's end the rest of a carries over.
   let i = -1;
   let kindA = Kind.End;
   let restA = 0;
@@ -41,25 +42,30 @@ export function transform(a: RichTextOp, b: RichTextOp, side: Side): RichTextOp 
     if (restA === 0) {
       if (++i === mine.length) break;
       const c = mine[i];
-      if (typeof c !== 'object' || c === null) throw refusal(c, i);
-      kindA = c.retain !== undefined ? Kind.Retain : c.delete !== undefined ? Kind.Delete : Kind.Insert;
-      restA = kindA === Kind.Retain ? c.retain! : kindA === Kind.Delete ? c.delete! : typeof c.insert === 'string' ? c.insert.length : 0;
-      if (!((restA | 0) === restA && restA > 0)) restA = lengthOf(c, kindA, i);
+      if (c == null) throw refusal(c, i);
+      let n = c.retain;
+      if (n !== undefined) kindA = Kind.Retain;
+      else if ((n = c.delete) !== undefined) kindA = Kind.Delete;
+      else {
+        kindA = Kind.Insert;
+        n = typeof c.insert === 'string' ? c.insert.length : 0;
+      }
+      restA = (n | 0) === n && n > 0 ? n : lengthOf(c, kindA, i);
       attributesA = c.attributes === undefined ? undefined : nonEmpty(c.attributes);
     }
     if (restB === 0) {
-      if (++j < theirs.length) {
-        const c = theirs[j];
-        if (typeof c !== 'object' || c === null) throw refusal(c, j);
-        kindB = c.retain !== undefined ? Kind.Retain : c.delete !== undefined ? Kind.Delete : Kind.Insert;
-        restB = kindB === Kind.Retain ? c.retain! : kindB === Kind.Delete ? c.delete! : typeof c.insert === 'string' ? c.insert.length : 0;
-        if (!((restB | 0) === restB && restB > 0)) restB = lengthOf(c, kindB, j);
-        attributesB = c.attributes === undefined ? undefined : nonEmpty(c.attributes);
-      } else {
-        kindB = Kind.End;
-        restB = Infinity;
-        attributesB = undefined;
+      if (++j === theirs.length) break;
+      const c = theirs[j];
+      if (c == null) throw refusal(c, j);
+      let n = c.retain;
+      if (n !== undefined) kindB = Kind.Retain;
+      else if ((n = c.delete) !== undefined) kindB = Kind.Delete;
+      else {
+        kindB = Kind.Insert;
+        n = typeof c.insert === 'string' ? c.insert.length : 0;
       }
+      restB = (n | 0) === n && n > 0 ? n : lengthOf(c, kindB, j);
+      attributesB = c.attributes === undefined ? undefined : nonEmpty(c.attributes);
     }
     if (kindA === Kind.Insert && (left || kindB !== Kind.Insert)) {
       out.whole(mine[i] as Insert);
@@ -75,6 +81,31 @@ export function transform(a: RichTextOp, b: RichTextOp, side: Side): RichTextOp 
       }
       restA -= n;
       restB -= n;
+    }
+  }
+  if (i < mine.length) {
+    // b has run out, and past its end it keeps everything: the rest of a carries over.
+    let n = restA;
+    for (;;) {
+      if (n === 0) {
+        if (++i === mine.length) break;
+        const c = mine[i];
+        if (c == null) throw refusal(c, i);
+        let m = c.retain;
+        if (m !== undefined) kindA = Kind.Retain;
+        else if ((m = c.delete) !== undefined) kindA = Kind.Delete;
+        else {
+          kindA = Kind.Insert;
+          m = typeof c.insert === 'string' ? c.insert.length : 0;
+        }
+        n = (m | 0) === m && m > 0 ? m : lengthOf(c, kindA, i);
+        attributesA = c.attributes === undefined ? undefined : nonEmpty(c.attributes);
+      }
+      // Inserts are taken whole, so this one is untouched.
+      if (kindA === Kind.Insert) out.whole(mine[i] as Insert);
+      else if (kindA === Kind.Retain) out.retain(n, attributesA);
+      else out.delete(n);
+      n = 0;
     }
   }
   return out.done();
