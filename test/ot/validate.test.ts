@@ -116,6 +116,22 @@ describe('validate and apply refuse malformed ops with the rule they break', () 
     }
   });
 
+  it('rich-text apply checks every run of the document, also past what the op reaches', () => {
+    const runs: [unknown, OTErrorRule][] = [
+      [{ insert: '' }, 'zero-length'],
+      [{ retain: 2 }, 'bad-argument'],
+      [{ delete: 1 }, 'bad-argument'],
+      [null, 'malformed'],
+      [{ insert: 5 }, 'malformed'],
+    ];
+    for (const [bad, rule] of runs) {
+      for (const op of [[], [{ retain: 1 }], [{ retain: 2 }], [{ retain: 3 }], [{ delete: 2 }, { insert: 'x' }]]) {
+        expect(ruleOf(() => richText.apply([{ insert: 'ab' }, bad] as never, op))).toBe(rule);
+      }
+      expect(ruleOf(() => richText.apply([bad] as never, [{ retain: 1 }]))).toBe(rule);
+    }
+  });
+
   it('compose and transform check the components they copy after the other op has run out', () => {
     const bads: [unknown, OTErrorRule][] = [
       [{ retain: -1 }, 'negative'],
