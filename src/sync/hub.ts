@@ -320,7 +320,7 @@ export class SyncHub {
   }
 
   /**
-   * Appends an accepted entry; call from the document's queue. Resolves once it is
+   * Appends an accepted entry, numbered in the order of the calls; resolves once it is
    * durable. When the store fails, the document's in-memory copy holds a change that is
    * not durable: the copy is dropped and its subscribers disconnected, so they reconnect
    * to the durable state and resend what was not acknowledged. Then it rethrows.
@@ -365,8 +365,9 @@ export class SyncHub {
   broadcastPresence(from: Session, name: string, state: JsonValue | null): void {
     const doc = this.docs.get(name);
     if (doc === undefined) return;
+    const frame = encodeMessage({ kind: 'presence', doc: name, client: from.client, state });
     for (const [session] of doc.subscribers) {
-      if (session !== from) session.send({ kind: 'presence', doc: name, client: from.client, state });
+      if (session !== from) session.sendFrame(frame);
     }
   }
 
@@ -426,9 +427,14 @@ class Session implements HubConnection {
   }
 
   send(message: ServerMessage): void {
+    if (!this.ended) this.sendFrame(encodeMessage(message));
+  }
+
+  /** Sends a frame already encoded, as when one message goes to many sessions. */
+  sendFrame(frame: Uint8Array): void {
     if (this.ended) return;
     try {
-      this.peer.send(encodeMessage(message));
+      this.peer.send(frame);
     } catch (error) {
       this.hub.report(error);
     }
@@ -592,11 +598,17 @@ class Session implements HubConnection {
       void this.hub.enqueue(doc, () => this.send({ kind: 'ack', doc: name, seq }));
       return;
     }
+    // The write starts now, so a store that groups writes (LevelStore) can batch those of
+    // many updates; acknowledgements and forwards still go out in order, each after its
+    // own write is durable.
+    const written = this.hub.write(doc, bytes);
+    written.catch(() => {});
     void this.hub.enqueue(doc, async () => {
-      await this.hub.write(doc, bytes);
+      await written;
       this.send({ kind: 'ack', doc: name, seq });
+      const frame = encodeMessage({ kind: 'update', doc: name, seq: 0, update: bytes });
       for (const [session] of doc.subscribers) {
-        if (session !== this) session.send({ kind: 'update', doc: name, seq: 0, update: bytes });
+        if (session !== this) session.sendFrame(frame);
       }
     });
   }
