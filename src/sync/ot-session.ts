@@ -27,7 +27,9 @@ export class OTSession<Snapshot, Op> {
   /** How many local changes the op in flight holds, and the buffer. */
   private counts: [number, number];
   private scheduled = false;
-  private committing: Promise<void> | undefined;
+  /** The latest commit; `running` says whether it has not ended. */
+  private committing: Promise<void> = Promise.resolve();
+  private running = false;
   private again = false;
 
   /**
@@ -163,8 +165,8 @@ export class OTSession<Snapshot, Op> {
 
   /** Resolves once everything changed so far is written to storage. */
   async saved(): Promise<void> {
-    while (this.scheduled || this.committing !== undefined) {
-      if (this.committing !== undefined) await this.committing;
+    while (this.scheduled || this.running) {
+      if (this.running) await this.committing;
       else await Promise.resolve();
     }
   }
@@ -174,33 +176,35 @@ export class OTSession<Snapshot, Op> {
     this.scheduled = true;
     microtask(() => {
       this.scheduled = false;
-      if (this.committing !== undefined) {
-        this.again = true;
-        return;
-      }
-      this.committing = this.commit().finally(() => {
-        this.committing = undefined;
-      });
+      this.again = true;
+      // A running commit sees `again` before it ends: it checks it and clears `running` in
+      // one turn, so no change is left without a commit.
+      if (!this.running) this.committing = this.commit();
     });
   }
 
   /** Writes the state, then sends the messages that followed from it. */
   private async commit(): Promise<void> {
-    do {
-      this.again = false;
-      const messages = this.outgoing;
-      this.outgoing = [];
-      try {
-        await this.host.storage.set(documentKey(this.name), encodeSaved(this.header()));
-      } catch (error) {
-        this.host.report(new SyncClientError('storage', `could not store ${this.name}: ${error instanceof Error ? error.message : String(error)}`, this.name, { cause: error }));
+    this.running = true;
+    try {
+      while (this.again) {
+        this.again = false;
+        const messages = this.outgoing;
+        this.outgoing = [];
+        try {
+          await this.host.storage.set(documentKey(this.name), encodeSaved(this.header()));
+        } catch (error) {
+          this.host.report(new SyncClientError('storage', `could not store ${this.name}: ${error instanceof Error ? error.message : String(error)}`, this.name, { cause: error }));
+        }
+        for (const { epoch, message } of messages) {
+          if (epoch !== this.epoch || this.phase !== 'synced') continue;
+          if (message.kind === 'op' && !this.writable) continue;
+          this.host.send({ kind: 'ot', doc: this.name, message: message as unknown as JsonValue }, epoch);
+        }
       }
-      for (const { epoch, message } of messages) {
-        if (epoch !== this.epoch || this.phase !== 'synced') continue;
-        if (message.kind === 'op' && !this.writable) continue;
-        this.host.send({ kind: 'ot', doc: this.name, message: message as unknown as JsonValue }, epoch);
-      }
-    } while (this.again);
+    } finally {
+      this.running = false;
+    }
   }
 
   private header(): SavedOT {

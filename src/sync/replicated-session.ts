@@ -42,7 +42,9 @@ export class ReplicatedSession {
   private marks: number[];
   private epoch = -1;
   private scheduled = false;
-  private committing: Promise<void> | undefined;
+  /** The latest commit; `running` says whether it has not ended. */
+  private committing: Promise<void> = Promise.resolve();
+  private running = false;
   private again = false;
   private readonly unsubscribe: () => void;
 
@@ -190,8 +192,8 @@ export class ReplicatedSession {
 
   /** Resolves once everything changed so far is written to storage. */
   async saved(): Promise<void> {
-    while (this.scheduled || this.committing !== undefined) {
-      if (this.committing !== undefined) await this.committing;
+    while (this.scheduled || this.running) {
+      if (this.running) await this.committing;
       else await Promise.resolve();
     }
   }
@@ -206,32 +208,34 @@ export class ReplicatedSession {
     this.scheduled = true;
     microtask(() => {
       this.scheduled = false;
-      if (this.committing !== undefined) {
-        this.again = true;
-        return;
-      }
-      this.committing = this.commit().finally(() => {
-        this.committing = undefined;
-      });
+      this.again = true;
+      // A running commit sees `again` before it ends: it checks it and clears `running` in
+      // one turn, so no change is left without a commit.
+      if (!this.running) this.committing = this.commit();
     });
   }
 
   /** Writes the state, then sends what the server lacks; repeats while changes keep coming. */
   private async commit(): Promise<void> {
-    do {
-      this.again = false;
-      const outgoing = this.cut();
-      const record = encodeSaved(this.header(), this.doc.encode());
-      try {
-        await this.host.storage.set(documentKey(this.name), record);
-      } catch (error) {
-        this.host.report(new SyncClientError('storage', `could not store ${this.name}: ${describe(error)}`, this.name, { cause: error }));
+    this.running = true;
+    try {
+      while (this.again) {
+        this.again = false;
+        const outgoing = this.cut();
+        const record = encodeSaved(this.header(), this.doc.encode());
+        try {
+          await this.host.storage.set(documentKey(this.name), record);
+        } catch (error) {
+          this.host.report(new SyncClientError('storage', `could not store ${this.name}: ${describe(error)}`, this.name, { cause: error }));
+        }
+        if (outgoing !== undefined && this.phase === 'synced' && this.epoch === outgoing.epoch) {
+          this.inflight.set(outgoing.seq, outgoing.version);
+          if (!this.host.send({ kind: 'update', doc: this.name, seq: outgoing.seq, update: outgoing.update }, outgoing.epoch)) this.inflight.delete(outgoing.seq);
+        }
       }
-      if (outgoing !== undefined && this.phase === 'synced' && this.epoch === outgoing.epoch) {
-        this.inflight.set(outgoing.seq, outgoing.version);
-        if (!this.host.send({ kind: 'update', doc: this.name, seq: outgoing.seq, update: outgoing.update }, outgoing.epoch)) this.inflight.delete(outgoing.seq);
-      }
-    } while (this.again);
+    } finally {
+      this.running = false;
+    }
   }
 
   /** The update holding this replica's events the server lacks, cut now; undefined when there are none or it cannot be sent. */
