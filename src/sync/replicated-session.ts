@@ -122,7 +122,18 @@ export class ReplicatedSession {
       );
       this.stalled = true;
     }
-    this.confirmed = VersionVector.from(message.version, 'synced version');
+    // The server's version may count updates of this client it merged but has not yet made
+    // durable (sent on a connection that then dropped): only an ack says they are. So this
+    // client's own entry stays what was acknowledged, and the rest is resent; the server
+    // acknowledges a resend it already holds once the writes before it are durable.
+    const me = this.host.client;
+    const acknowledged = this.confirmed.get(me);
+    const version: Record<string, number> = { ...message.version };
+    if ((version[me] ?? 0) > acknowledged) {
+      if (acknowledged > 0) version[me] = acknowledged;
+      else delete version[me];
+    }
+    this.confirmed = VersionVector.from(version, 'synced version');
     this.sent = this.confirmed.clone();
     this.writable = message.writable;
     this.phase = 'synced';

@@ -167,6 +167,29 @@ describe('SyncClient: replicated documents', () => {
     expect(w.lossy.count('update')).toBe(before + 1);
   });
 
+  it('a change the server merged but had not made durable when the link dropped stays pending until acknowledged', async () => {
+    w = world();
+    const append = w.store.append.bind(w.store);
+    let release: (() => void) | undefined;
+    w.store.append = async (doc, type, seq, bytes) => {
+      if (release === undefined) await new Promise<void>((resolve) => (release = resolve));
+      return append(doc, type, seq, bytes);
+    };
+    const { client: a, transport } = w.client();
+    const text = await a.open('notes', Text);
+    text.insert(0, 'slow disk');
+    await eventually(() => release !== undefined);
+    transport.cut();
+    await eventually(() => a.status === 'online');
+    await settle(20);
+    // The server's version counts the change (merged in memory), but it is not durable.
+    expect(a.pending).toBe(1);
+    release!();
+    await a.synced();
+    expect(a.pending).toBe(0);
+    expect(await entries('notes')).toBe(1);
+  });
+
   it('synced() waits for every local change to be acknowledged and for what the server held', async () => {
     w = world();
     const a = w.client().client;
