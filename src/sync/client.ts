@@ -295,8 +295,9 @@ export class SyncClient {
    * Resolves when every local change made before the call is durable on the server, and
    * everything the server held when called has arrived (a ping answered after the call,
    * on a connection where every document is synced). Waits across disconnections.
-   * @throws {SyncClientError} `forbidden` when it cannot complete: the client was closed,
-   *   or a document with unsent changes may only be read.
+   * @throws {SyncClientError} when it cannot complete: `forbidden` when the client was
+   *   closed or a document with unsent changes may only be read; `rejected` when the
+   *   server keeps rejecting a document's changes (they stay local).
    */
   async synced(): Promise<void> {
     await this.ready;
@@ -331,6 +332,9 @@ export class SyncClient {
           if (!session.writable && (marks.has(name) || ot.has(name)) && session.pending > 0) {
             throw new SyncClientError('forbidden', `${name} has local changes but this client may only read it`, name);
           }
+          if (session instanceof ReplicatedSession && session.stalled && session.pending > 0) {
+            throw new SyncClientError('rejected', `the server keeps rejecting the changes to ${name}; they stay local`, name);
+          }
         }
         return true;
       });
@@ -344,6 +348,11 @@ export class SyncClient {
       if (this.epoch !== epoch) continue;
       await this.until(() => {
         if (this.ended) throw new SyncClientError('forbidden', 'the client was closed before it synced');
+        for (const [name, session] of this.sessions) {
+          if (session instanceof ReplicatedSession && session.stalled && session.pending > 0) {
+            throw new SyncClientError('rejected', `the server keeps rejecting the changes to ${name}; they stay local`, name);
+          }
+        }
         return this.epoch !== epoch || durable();
       });
       if (this.epoch === epoch) return;

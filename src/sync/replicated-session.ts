@@ -30,7 +30,7 @@ export class ReplicatedSession {
   /** Whether the server lets this client write (from the last `synced`). */
   writable = true;
   /** Set when the server keeps rejecting this document's updates; nothing more is sent until a new connection. */
-  private stalled = false;
+  stalled = false;
   private rejections = 0;
   private confirmed: VersionVector;
   /** `confirmed` plus what is in flight on this connection. */
@@ -145,8 +145,18 @@ export class ReplicatedSession {
   /** Another client's update, forwarded by the server. */
   update(message: Update): void {
     if (this.phase !== 'synced') return;
+    const before = this.doc.version();
     try {
       this.doc.apply(message.update);
+      // What the update added (other replicas' events) came from the server, which holds it.
+      const after = this.doc.version();
+      const me = this.host.client;
+      for (const replica of Object.keys(after)) {
+        if (replica !== me && after[replica]! > (before[replica] ?? 0)) {
+          this.confirmed.observe(replica, after[replica]!);
+          this.sent.observe(replica, after[replica]!);
+        }
+      }
     } catch (error) {
       this.host.report(new SyncClientError('protocol', `an update the server forwarded for ${this.name} does not merge: ${describe(error)}`, this.name, { cause: error }));
     }
@@ -255,11 +265,8 @@ export class ReplicatedSession {
     const version = this.doc.version();
     const me = this.host.client;
     if (this.own(version) <= this.sent.get(me)) return undefined;
-    // The server has what is confirmed or in flight, and every other replica's events this
-    // replica holds (they came from the server).
-    const base = this.sent.clone();
-    for (const replica of Object.keys(version)) if (replica !== me) base.observe(replica, version[replica]!);
-    const update = this.doc.encode(base.toJSON());
+    // The server has what it confirmed, what is in flight, and what it forwarded since.
+    const update = this.doc.encode(this.sent.toJSON());
     this.sent.merge(VersionVector.from(version, 'version'));
     return { seq: this.nextSeq++, epoch: this.epoch, version, update };
   }

@@ -190,6 +190,53 @@ describe('SyncClient: replicated documents', () => {
     expect(await entries('notes')).toBe(1);
   });
 
+  it("a server that lost its data is given everything again, other clients' changes included", async () => {
+    w = world();
+    const storage = new MemoryStorage();
+    const a = w.client({ storage });
+    const b = w.client();
+    const ta = await a.client.open('notes', Text);
+    const tb = await b.client.open('notes', Text);
+    tb.insert(0, 'from b, ');
+    await b.client.synced();
+    await a.client.synced();
+    ta.insert(ta.length, 'from a');
+    await a.client.synced();
+    await a.client.close();
+    await w.close();
+
+    // The same client, against a server restored empty.
+    w = world();
+    const again = w.client({ storage });
+    const errors: string[] = [];
+    again.client.on('error', (error) => errors.push(error.code));
+    const text = await again.client.open('notes', Text);
+    await again.client.synced();
+    const observer = await w.client().client.open('notes', Text);
+    expect(observer.toString()).toBe('from b, from a');
+    expect(text.toString()).toBe('from b, from a');
+    expect(errors).toEqual([]);
+  });
+
+  it('updates the server keeps rejecting stay local: synced() rejects, and a new connection tries again', async () => {
+    w = world();
+    const { client: a, transport } = w.client();
+    const errors: string[] = [];
+    a.on('error', (error) => errors.push(error.code));
+    const text = await a.open('notes', Text);
+    w.lossy.corruptUpdates = true;
+    text.insert(0, 'kept');
+    await expect(a.synced()).rejects.toMatchObject({ code: 'rejected', doc: 'notes' });
+    expect(errors).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(a.pending).toBe(1);
+    expect(await entries('notes')).toBe(0);
+    w.lossy.corruptUpdates = false;
+    transport.cut();
+    await a.synced();
+    expect(a.pending).toBe(0);
+    expect((await w.client().client.open('notes', Text)).toString()).toBe('kept');
+  });
+
   it('synced() waits for every local change to be acknowledged and for what the server held', async () => {
     w = world();
     const a = w.client().client;

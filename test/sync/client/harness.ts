@@ -1,6 +1,6 @@
 /** Shared set-up for client tests: a hub over a MemoryStore, and clients over the in-memory transport. */
 import { resolveLimits } from '../../../src/codec/index.js';
-import { decodeMessage } from '../../../src/sync/protocol.js';
+import { decodeMessage, encodeMessage } from '../../../src/sync/protocol.js';
 import { MemoryStore } from '../../../src/sync/store.js';
 import { SyncHub, type HubOptions } from '../../../src/sync/hub.js';
 import { MemoryStorage, type ClientStorage } from '../../../src/sync/storage.js';
@@ -11,6 +11,8 @@ import { MemoryTransport, type HubEndpoint } from '../../../src/sync/memory-tran
 export class LossyHub implements HubEndpoint {
   /** When true, frames from the hub to clients are lost. */
   dropReplies = false;
+  /** When true, every update from a client arrives with a broken checksum. */
+  corruptUpdates = false;
   /** Messages received from clients, by kind. */
   readonly received = new Map<string, number>();
   constructor(private readonly hub: SyncHub) {}
@@ -23,8 +25,14 @@ export class LossyHub implements HubEndpoint {
     });
     return {
       receive: (frame: Uint8Array) => {
-        const kind = decodeMessage(frame, resolveLimits({})).kind;
-        this.received.set(kind, (this.received.get(kind) ?? 0) + 1);
+        const message = decodeMessage(frame, resolveLimits({}));
+        this.received.set(message.kind, (this.received.get(message.kind) ?? 0) + 1);
+        if (this.corruptUpdates && message.kind === 'update') {
+          const update = message.update.slice();
+          update[update.length - 1]! ^= 0xff;
+          connection.receive(encodeMessage({ ...message, update }));
+          return;
+        }
         connection.receive(frame);
       },
       closed: () => connection.closed(),
