@@ -235,6 +235,13 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
 
   private addRun(span: Span<C>): void {
     const runs = this.index[span.rep]!;
+    const tail = runs[runs.length - 1];
+    if (tail !== undefined && tail.end === span.ctr) {
+      // The common case: the replica's newest items.
+      tail.end += span.len;
+      tail.pieces.push(span);
+      return;
+    }
     const r = runAt(runs, span.ctr);
     const run = runs[r];
     if (run !== undefined && run.end === span.ctr) {
@@ -694,8 +701,13 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     const byRep = new Map<number, Span<C>[]>();
     // Without exact deletions, a deleted run is also how a deletion of its items arrives.
     const deletedRuns: RangeRecord[] = [];
+    let seenName = '';
+    let seen = 0;
     for (const r of model.runs) {
-      const seen = vv.get(r.replica);
+      if (r.replica !== seenName) {
+        seenName = r.replica;
+        seen = vv.get(r.replica);
+      }
       if (!model.exact && r.deleted && r.counter <= seen) {
         deletedRuns.push({ replica: r.replica, counter: r.counter, length: Math.min(r.length, seen - r.counter + 1) });
       }
@@ -798,7 +810,20 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     };
     for (const root of fresh) {
       if (root.mark !== 0) continue;
+      // Most runs come after their origins already (runs are listed by counter, and
+      // origins are older): place them without the stack.
+      checkOrder(root);
+      const left = dependency(root.leftRep, root.leftCtr, 'left');
+      const right = dependency(root.rightRep, root.rightCtr, 'right');
+      if ((left === undefined || left.mark === 2) && (right === undefined || right.mark === 2)) {
+        root.mark = 2;
+        order.push(root);
+        continue;
+      }
+      root.mark = 1;
       stack.push(root);
+      visit(root, left);
+      visit(root, right);
       while (stack.length > 0) {
         const run = stack[stack.length - 1]!;
         if (run.mark === 0) {
