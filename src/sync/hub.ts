@@ -70,7 +70,7 @@ export interface HubOptions {
   /** The channels of the action relay; a channel not listed cannot be joined. */
   readonly channels?: Readonly<Record<string, ChannelOptions>>;
   readonly limits?: Partial<HubLimits>;
-  /** Heartbeat interval told to clients, ms; a connection silent for two is closed. Default 10 s. */
+  /** Heartbeat interval told to clients, ms; a connection silent for two is closed. Default 3 s. */
   readonly heartbeat?: number;
   /** A presence state not repeated for this long expires, ms. Default 30 s. */
   readonly presenceTimeout?: number;
@@ -199,7 +199,7 @@ export class SyncHub {
     this.channels = options.channels ?? {};
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.decodeLimits = resolveLimits({ maxBytes: this.limits.maxFrameBytes, ...this.limits.decode });
-    this.heartbeat = options.heartbeat ?? 10_000;
+    this.heartbeat = options.heartbeat ?? 3_000;
     this.presenceTimeout = options.presenceTimeout ?? 30_000;
     this.compactEvery = options.compactEvery ?? 500;
     this.now = options.now ?? Date.now;
@@ -483,7 +483,9 @@ class Session implements HubConnection {
     this.queue = this.queue
       .then(() => this.handle(message))
       .catch((error: unknown) => {
-        if (error instanceof HubError) this.error(error.code, error.message, 'doc' in message ? message.doc : '');
+        // An error names what it concerns: the document, or the channel.
+        const about = 'doc' in message ? message.doc : 'channel' in message ? message.channel : '';
+        if (error instanceof HubError) this.error(error.code, error.message, about);
         else {
           this.hub.report(error);
           this.error('internal', 'the server failed to handle a message');
