@@ -19,6 +19,10 @@ import { documentKey, encodeSaved, type SavedReplicated } from './saved-document
 import { SyncClientError, microtask, type SessionHost, type SessionPhase } from './session.js';
 
 /** Errors that refuse a subscription for good. */
+
+/** How long a store of remote changes may wait for more to share its write, ms. */
+const LAZY_SAVE_MS = 250;
+
 export const REFUSALS: ReadonlySet<string> = new Set(['forbidden', 'type-mismatch', 'malformed', 'limit-exceeded']);
 
 /** Updates in a row the server may reject before the session stops sending. */
@@ -42,6 +46,8 @@ export class ReplicatedSession {
   private marks: number[];
   private epoch = -1;
   private scheduled = false;
+  /** A deferred store of remote changes and acknowledgements, if one is waiting. */
+  private lazy: ReturnType<typeof setTimeout> | undefined = undefined;
   /** The latest commit; `running` says whether it has not ended. */
   private committing: Promise<void> = Promise.resolve();
   private running = false;
@@ -63,7 +69,9 @@ export class ReplicatedSession {
         this.marks.push(this.own(this.doc.version()));
         this.host.changed();
       }
-      this.schedule();
+      // A local change is stored and sent at once; a remote one is already on the server,
+      // so storing it can wait and share one write with the changes that follow it.
+      this.schedule(event.origin === 'local');
     });
   }
 
@@ -171,7 +179,7 @@ export class ReplicatedSession {
     this.confirmed.merge(VersionVector.from(version, 'acknowledged version'));
     this.prune();
     this.host.changed();
-    this.schedule();
+    this.schedule(false);
   }
 
   /**
@@ -213,6 +221,7 @@ export class ReplicatedSession {
 
   /** Resolves once everything changed so far is written to storage. */
   async saved(): Promise<void> {
+    if (this.lazy !== undefined) this.schedule();
     while (this.scheduled || this.running) {
       if (this.running) await this.committing;
       else await Promise.resolve();
@@ -222,9 +231,26 @@ export class ReplicatedSession {
   /** Stops listening to the document. */
   close(): void {
     this.unsubscribe();
+    if (this.lazy !== undefined) {
+      clearTimeout(this.lazy);
+      this.lazy = undefined;
+    }
   }
 
-  private schedule(): void {
+  private schedule(urgent = true): void {
+    if (!urgent) {
+      if (this.lazy === undefined && !this.scheduled) {
+        this.lazy = setTimeout(() => {
+          this.lazy = undefined;
+          this.schedule();
+        }, LAZY_SAVE_MS);
+      }
+      return;
+    }
+    if (this.lazy !== undefined) {
+      clearTimeout(this.lazy);
+      this.lazy = undefined;
+    }
     if (this.scheduled) return;
     this.scheduled = true;
     microtask(() => {
