@@ -90,7 +90,7 @@ async function time(title: string, cases: readonly Case[], timing: Timing): Prom
       const measurement = {
         library: c.library,
         opsPerSecond: current.ops * c.opsPerRun,
-        bestOpsPerSecond: c.opsPerRun / current.details.min,
+        interleavedOpsPerSecond: NaN,
         margin: current.margin,
         samples: current.samples,
       };
@@ -101,37 +101,45 @@ async function time(title: string, cases: readonly Case[], timing: Timing): Prom
   );
   if (sink === -1) console.log('');
   const best = interleaved(cases, timing.rounds, 20);
-  console.log(`  ${title}, fastest interleaved rounds: ${cases.map((c) => `${OT_LIBRARY_NAMES[c.library]} ${Math.round(best.get(c.library) ?? 0).toLocaleString('en')}`).join(', ')} ops/s`);
+  console.log(`  ${title}, median of interleaved rounds by CPU time: ${cases.map((c) => `${OT_LIBRARY_NAMES[c.library]} ${Math.round(best.get(c.library) ?? 0).toLocaleString('en')}`).join(', ')} ops/s`);
   return cases.flatMap((c) => {
     const measured = results.get(c.library);
-    return measured === undefined ? [] : [{ ...measured, bestOpsPerSecond: best.get(c.library) ?? measured.bestOpsPerSecond }];
+    return measured === undefined ? [] : [{ ...measured, interleavedOpsPerSecond: best.get(c.library) ?? NaN }];
   });
 }
 
 /**
- * The fastest rate each case reaches when the cases take turns in short rounds: on a
- * machine shared with other work, every case meets the same bursts of load, and the
- * fastest round of each compares the code rather than the moment it ran.
+ * The median rate of each case, by CPU time, when the cases take turns in short rounds
+ * (in reverse order every other round). CPU time leaves out the time the process waits
+ * while other processes run, and taking turns gives every case the same share of what
+ * remains (caches, frequency, the collector), so on a machine shared with other work the
+ * median compares the code rather than the moment it ran.
  */
 function interleaved(cases: readonly Case[], rounds: number, roundMs: number): Map<OTLibrary, number> {
-  const best = new Map<OTLibrary, number>();
+  const rates = new Map<OTLibrary, number[]>(cases.map((c) => [c.library, []]));
   let sink = 0;
   for (let round = 0; round < rounds; round++) {
-    for (const c of cases) {
+    for (const c of round % 2 === 0 ? cases : [...cases].reverse()) {
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       let runs = 0;
-      let elapsed = 0;
       do {
         sink += c.run();
         runs++;
-        elapsed = performance.now() - started;
-      } while (elapsed < roundMs);
-      const rate = (runs * c.opsPerRun * 1000) / elapsed;
-      if (rate > (best.get(c.library) ?? 0)) best.set(c.library, rate);
+      } while (performance.now() - started < roundMs);
+      const cpu = process.cpuUsage(cpuStarted);
+      const micros = Math.max(1, cpu.user + cpu.system);
+      rates.get(c.library)!.push((runs * c.opsPerRun * 1e6) / micros);
     }
   }
   if (sink === -1) console.log('');
-  return best;
+  return new Map([...rates].map(([library, list]) => [library, median(list)]));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Problems with a library's results on a workload (checked untimed, before timing). */
@@ -220,7 +228,7 @@ export async function run(options: SuiteOptions): Promise<void> {
     ? { minSamples: 3, maxTime: 0.15, rounds: 3 }
     : options.full
       ? { minSamples: 10, maxTime: 3, rounds: 50 }
-      : { minSamples: 8, maxTime: 0.8, rounds: 15 };
+      : { minSamples: 8, maxTime: 0.8, rounds: 21 };
   const textImpls = await Promise.all(picked.map(loadText));
   const richImpls = (await Promise.all(picked.map(loadRich))).filter((impl) => impl !== undefined);
   const reference = await loadText('tandem');

@@ -74,12 +74,15 @@ export const enum Kind {
  * through `Math.min` and `Infinity`) turns it into a field of boxed doubles for good, and
  * from then on each retain or delete Tandem creates costs a second allocation: compose
  * took 30% longer after quill-delta had run in the same process. A field that has held a
- * string holds any value, small integers unboxed, and no later store changes it.
+ * string holds any value, small integers unboxed, and no later store changes it. The
+ * objects are kept, so that their hidden classes (which a full collection could otherwise
+ * drop with the last object using them) keep that field for the life of the page.
  */
-function storeAnyValueInLengthFields(): unknown[] {
-  return [{ retain: '' }, { retain: '', attributes: {} }, { delete: '' }];
+function storeAnyValueInLengthFields(): readonly object[] {
+  return Object.freeze([{ retain: '' }, { retain: '', attributes: {} }, { delete: '' }]);
 }
-storeAnyValueInLengthFields();
+/** The objects of {@link storeAnyValueInLengthFields}, kept alive. */
+export const ANY_VALUE_LENGTH_FIELDS: readonly object[] = storeAnyValueInLengthFields();
 
 /** Deepest nesting accepted inside an attribute value (the codec's default `maxDepth`). */
 const MAX_ATTRIBUTE_DEPTH = 64;
