@@ -82,11 +82,14 @@ async function runUntil(net: Network, done: () => boolean, limit: number, what: 
   }
 }
 
-/** Tracks a promise's outcome without awaiting it. */
-function watch(promise: Promise<unknown>): { settled: boolean; error: unknown } {
+/** Tracks a promise's outcome without awaiting it; `settled` runs the moment it resolves. */
+function watch(promise: Promise<unknown>, settled: () => void = () => {}): { settled: boolean; error: unknown } {
   const state: { settled: boolean; error: unknown } = { settled: false, error: undefined };
   promise.then(
-    () => void (state.settled = true),
+    () => {
+      state.settled = true;
+      settled();
+    },
     (error: unknown) => {
       state.settled = true;
       state.error = error;
@@ -110,6 +113,33 @@ async function fromStore(store: MemoryStore): Promise<{ text: string; total: num
   }
 }
 
+/**
+ * A `MemoryStore` whose writes take a few ticks of the network to become durable, in any
+ * order (entries are still listed in the order appended, as the store contract asks), and
+ * which remembers every entry once durable, so a test can read at any instant what the hub
+ * has made durable.
+ */
+class SlowStore extends MemoryStore {
+  /** Durable entries of each document, in the order they became durable. */
+  readonly durable = new Map<string, Uint8Array[]>();
+  network: Network | undefined;
+
+  override async append(doc: string, type: string, seq: number, bytes: Uint8Array): Promise<void> {
+    await super.append(doc, type, seq, bytes);
+    await this.network?.after();
+    const entries = this.durable.get(doc) ?? [];
+    entries.push(bytes.slice());
+    this.durable.set(doc, entries);
+  }
+
+  /** The durable state of `doc` now, merged into a fresh replica of `Type`. */
+  read<T extends Text | PNCounter>(doc: string, Type: new (options: { replica: string }) => T): T {
+    const replica = new Type({ replica: 'witness' });
+    for (const entry of this.durable.get(doc) ?? []) replica.apply(entry);
+    return replica;
+  }
+}
+
 interface Scenario {
   readonly seed: number;
   readonly clients: number;
@@ -118,12 +148,16 @@ interface Scenario {
 
 async function play({ seed, clients: size, steps }: Scenario): Promise<void> {
   const random = seeded(seed);
-  const store = new MemoryStore();
-  const hub = new SyncHub({ store });
+  const store = new SlowStore();
+  // Compacting often, so snapshots taken while writes are queued are exercised too.
+  const hub = new SyncHub({ store, compactEvery: 4 });
   const net = new Network(hub, random, { maxDelay: 6 });
+  store.network = net;
   const members: Member[] = [];
   const watches: { readonly state: { settled: boolean; error: unknown }; readonly member: Member; readonly typed: number; readonly increments: number }[] = [];
   let marks = 0;
+  /** Acknowledged changes missing from the durable state when they were acknowledged. */
+  const acknowledgedLost: string[] = [];
   try {
     for (let i = 0; i < size; i++) {
       const name = `node${i}`;
@@ -164,9 +198,20 @@ async function play({ seed, clients: size, steps }: Scenario): Promise<void> {
           m!.counter!.increment(s.by);
           m!.increments.push(s.by);
           break;
-        case 'synced':
-          watches.push({ state: watch(m!.client.synced()), member: m!, typed: m!.typed.length, increments: m!.increments.length });
+        case 'synced': {
+          const member = m!;
+          const typed = member.typed.slice();
+          const increments = total(member.increments);
+          // At the instant synced() resolves, the hub's durable state holds those changes.
+          const state = watch(member.client.synced(), () => {
+            const text = store.read('notes', Text).toString();
+            for (const mark of typed) acknowledgedLost.push(...(occurrences(text, mark) === 1 ? [] : [`${member.name} ${mark} ×${occurrences(text, mark)}`]));
+            const counter = store.read('tally', PNCounter).value;
+            if (counter < increments) acknowledgedLost.push(`${member.name} counter ${counter} < ${increments}`);
+          });
+          watches.push({ state, member, typed: typed.length, increments: member.increments.length });
           break;
+        }
         case 'cut':
           net.cut(m!.name);
           break;
@@ -205,6 +250,7 @@ async function play({ seed, clients: size, steps }: Scenario): Promise<void> {
       await runUntil(net, () => all.every((w) => w.settled), SETTLE_TICKS, `final synced() round ${round + 1}`);
       for (const w of all) expect(w.error).toBeUndefined();
     }
+    expect(acknowledgedLost).toEqual([]);
     await runUntil(net, () => net.idle, SETTLE_TICKS, 'an idle network');
 
     const held = await fromStore(store);

@@ -12,6 +12,8 @@
  *   ways is lost, and both ends see the close.
  * - **partition** ({@link Network.partition} / {@link Network.heal}): a node's connections
  *   are cut and its connection attempts fail until it is healed.
+ * - **slow storage** ({@link Network.after}): a wait of random ticks, for a store whose
+ *   writes take a while, so acknowledgements that wait for durability are tested.
  * - **late duplicate** ({@link Network.replayLate}): a copy of an `update` frame the node
  *   sent on a connection that has since died is delivered on its live connection, as a
  *   misbehaving proxy might. It is renumbered to a `seq` the client never uses, so the
@@ -89,6 +91,8 @@ export class Network {
   /** What happened so far. */
   readonly stats: NetworkStats = { delivered: 0, lost: 0, cuts: 0, refused: 0, lateDuplicates: 0 };
   private readonly nodes = new Map<string, Node>();
+  /** Waits started with {@link after}, by the tick they end at. */
+  private readonly waits: { readonly due: number; readonly resolve: () => void }[] = [];
   /** Connection attempts waiting for their delay. */
   private readonly opening: { readonly due: number; readonly link: Link }[] = [];
   private readonly limits = resolveLimits({});
@@ -173,9 +177,17 @@ export class Network {
     for (const link of node.links) for (const doc of link.synced) this.replay(link, doc);
   }
 
+  /**
+   * Resolves after a random delay of 1 to `maxDelay` ticks, among the deliveries of that
+   * tick: a slow disk or service on the path.
+   */
+  after(): Promise<void> {
+    return new Promise((resolve) => this.waits.push({ due: this.now + this.delay(), resolve }));
+  }
+
   /** Whether nothing is in flight and no connection attempt is waiting. */
   get idle(): boolean {
-    if (this.opening.length > 0) return false;
+    if (this.opening.length > 0 || this.waits.length > 0) return false;
     for (const node of this.nodes.values()) for (const link of node.links) if (link.up.queue.length > 0 || link.down.queue.length > 0) return false;
     return true;
   }
@@ -190,6 +202,14 @@ export class Network {
     for (;;) {
       const ready: (() => void)[] = [];
       for (const attempt of this.opening) if (attempt.due <= this.now) ready.push(() => this.open(attempt.link));
+      for (const wait of this.waits) {
+        if (wait.due <= this.now) {
+          ready.push(() => {
+            this.waits.splice(this.waits.indexOf(wait), 1);
+            wait.resolve();
+          });
+        }
+      }
       for (const node of this.nodes.values()) {
         for (const link of node.links) {
           if (link.up.queue[0] !== undefined && link.up.queue[0].due <= this.now) ready.push(() => this.deliverUp(link));
