@@ -14,7 +14,7 @@ import { SyncClient } from '../../src/sync/client.js';
 import { SyncHub } from '../../src/sync/hub.js';
 import { MemoryTransport } from '../../src/sync/memory-transport.js';
 import { MemoryStorage } from '../../src/sync/storage.js';
-import { MemoryStore } from '../../src/sync/store.js';
+import type { DocumentStore, StoredDocument } from '../../src/sync/store.js';
 import { LONG, runs } from '../helpers/property.js';
 import { Network, type Random } from './network.js';
 
@@ -25,6 +25,7 @@ type Step =
   | { readonly kind: 'cut'; readonly who: number }
   | { readonly kind: 'partition'; readonly who: number }
   | { readonly kind: 'heal' }
+  | { readonly kind: 'restart' }
   | { readonly kind: 'late'; readonly who: number }
   | { readonly kind: 'wait'; readonly ticks: number };
 
@@ -37,6 +38,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cut' as const), who }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('partition' as const), who }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'heal' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('late' as const), who }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('wait' as const), ticks: fc.integer({ min: 1, max: 20 }) }) },
 );
@@ -99,7 +101,7 @@ function watch(promise: Promise<unknown>, settled: () => void = () => {}): { set
 }
 
 /** What the hub durably holds: a new hub over the same store, read by a new client. */
-async function fromStore(store: MemoryStore): Promise<{ text: string; total: number }> {
+async function fromStore(store: DocumentStore): Promise<{ text: string; total: number }> {
   const hub = new SyncHub({ store });
   const client = new SyncClient({ transports: [new MemoryTransport(hub)], storage: new MemoryStorage() });
   try {
@@ -113,23 +115,53 @@ async function fromStore(store: MemoryStore): Promise<{ text: string; total: num
   }
 }
 
+/** Why a write that was not yet durable failed: the store crashed under it. */
+class StoreCrash extends Error {}
+
 /**
- * A `MemoryStore` whose writes take a few ticks of the network to become durable, in any
- * order (entries are still listed in the order appended, as the store contract asks), and
- * which remembers every entry once durable, so a test can read at any instant what the hub
- * has made durable.
+ * A document store whose writes take a few ticks of the network to become durable, in
+ * any order (entries are listed in the order appended, as the store contract asks), and
+ * which can crash: entries not yet durable vanish and their writes fail. It remembers
+ * every entry once durable, so a test can read at any instant what the hub made durable.
  */
-class SlowStore extends MemoryStore {
-  /** Durable entries of each document, in the order they became durable. */
+class SlowStore implements DocumentStore {
+  /** Durable entries and snapshots of each document, in the order they became durable; kept across compactions. */
   readonly durable = new Map<string, Uint8Array[]>();
   network: Network | undefined;
+  private readonly docs = new Map<string, { type: string; snapshot: Uint8Array | undefined; entries: { seq: number; bytes: Uint8Array; durable: boolean }[] }>();
+  private crashed = this.signal();
 
-  override async append(doc: string, type: string, seq: number, bytes: Uint8Array): Promise<void> {
-    await super.append(doc, type, seq, bytes);
-    await this.network?.after();
-    const entries = this.durable.get(doc) ?? [];
-    entries.push(bytes.slice());
-    this.durable.set(doc, entries);
+  async load(doc: string): Promise<StoredDocument | undefined> {
+    const d = this.docs.get(doc);
+    return d === undefined ? undefined : { type: d.type, snapshot: d.snapshot, entries: d.entries.map((e) => ({ seq: e.seq, bytes: e.bytes })) };
+  }
+
+  async append(doc: string, type: string, seq: number, bytes: Uint8Array): Promise<void> {
+    let d = this.docs.get(doc);
+    if (d === undefined) this.docs.set(doc, (d = { type, snapshot: undefined, entries: [] }));
+    const entry = { seq, bytes: bytes.slice(), durable: false };
+    d.entries.push(entry);
+    await Promise.race([this.network?.after(), this.crashed.promise]);
+    entry.durable = true;
+    this.witness(doc, entry.bytes);
+  }
+
+  async compact(doc: string, snapshot: Uint8Array, through: number): Promise<void> {
+    const d = this.docs.get(doc);
+    if (d === undefined) return;
+    d.snapshot = snapshot.slice();
+    d.entries = d.entries.filter((e) => e.seq > through);
+    // Durable at once; it may hold merges whose entries are not yet durable.
+    this.witness(doc, d.snapshot);
+  }
+
+  async close(): Promise<void> {}
+
+  /** The process dies: entries not yet durable are gone, and their writes fail. */
+  crash(): void {
+    for (const d of this.docs.values()) d.entries = d.entries.filter((e) => e.durable);
+    this.crashed.reject(new StoreCrash('the store crashed before this write was durable'));
+    this.crashed = this.signal();
   }
 
   /** The durable state of `doc` now, merged into a fresh replica of `Type`. */
@@ -137,6 +169,19 @@ class SlowStore extends MemoryStore {
     const replica = new Type({ replica: 'witness' });
     for (const entry of this.durable.get(doc) ?? []) replica.apply(entry);
     return replica;
+  }
+
+  private witness(doc: string, bytes: Uint8Array): void {
+    const list = this.durable.get(doc) ?? [];
+    list.push(bytes);
+    this.durable.set(doc, list);
+  }
+
+  private signal(): { promise: Promise<never>; reject(error: Error): void } {
+    let reject: (error: Error) => void = () => {};
+    const promise = new Promise<never>((_, fail) => (reject = fail));
+    promise.catch(() => {});
+    return { promise, reject };
   }
 }
 
@@ -149,8 +194,12 @@ interface Scenario {
 async function play({ seed, clients: size, steps }: Scenario): Promise<void> {
   const random = seeded(seed);
   const store = new SlowStore();
+  /** Errors hubs survived, other than writes lost in a crash. */
+  const hubErrors: unknown[] = [];
   // Compacting often, so snapshots taken while writes are queued are exercised too.
-  const hub = new SyncHub({ store, compactEvery: 4 });
+  const start = (): SyncHub =>
+    new SyncHub({ store, compactEvery: 4, onError: (error) => void (error instanceof StoreCrash || hubErrors.push(error)) });
+  let hub = start();
   const net = new Network(hub, random, { maxDelay: 6 });
   store.network = net;
   const members: Member[] = [];
@@ -221,6 +270,12 @@ async function play({ seed, clients: size, steps }: Scenario): Promise<void> {
         case 'heal':
           net.heal();
           break;
+        case 'restart':
+          // The old hub's writes still waiting fail; it is abandoned, as a dead process is.
+          store.crash();
+          hub = start();
+          net.restart(hub);
+          break;
         case 'late':
           net.replayLate(m!.name);
           break;
@@ -251,6 +306,7 @@ async function play({ seed, clients: size, steps }: Scenario): Promise<void> {
       for (const w of all) expect(w.error).toBeUndefined();
     }
     expect(acknowledgedLost).toEqual([]);
+    expect(hubErrors).toEqual([]);
     await runUntil(net, () => net.idle, SETTLE_TICKS, 'an idle network');
 
     const held = await fromStore(store);
@@ -264,10 +320,12 @@ async function play({ seed, clients: size, steps }: Scenario): Promise<void> {
     expect(held.total).toBe(members.reduce((sum, m) => sum + total(m.increments), 0));
     for (const key of Object.keys(seen) as (keyof typeof seen)[]) {
       if (key === 'acknowledged') seen.acknowledged += acknowledgedBeforeHeal.length;
+      else if (key === 'restarts') seen.restarts += steps.filter((x) => x.kind === 'restart').length;
       else seen[key] += net.stats[key];
     }
   } finally {
     await Promise.all(members.map((m) => m.client.close()));
+    store.crash();
     await hub.close();
   }
 }
@@ -281,7 +339,7 @@ function total(values: readonly number[]): number {
 }
 
 /** Totals over every run, to check the runs exercised each fault. */
-const seen = { delivered: 0, lost: 0, cuts: 0, refused: 0, lateDuplicates: 0, acknowledged: 0 };
+const seen = { delivered: 0, lost: 0, cuts: 0, refused: 0, lateDuplicates: 0, restarts: 0, acknowledged: 0 };
 
 describe('sync over a simulated network', () => {
   beforeEach(() => {

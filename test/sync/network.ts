@@ -12,6 +12,8 @@
  *   ways is lost, and both ends see the close.
  * - **partition** ({@link Network.partition} / {@link Network.heal}): a node's connections
  *   are cut and its connection attempts fail until it is healed.
+ * - **restart** ({@link Network.restart}): every connection dies and new ones reach a new
+ *   hub (the test decides what its store kept).
  * - **slow storage** ({@link Network.after}): a wait of random ticks, for a store whose
  *   writes take a while, so acknowledgements that wait for durability are tested.
  * - **late duplicate** ({@link Network.replayLate}): a copy of an `update` frame the node
@@ -98,7 +100,7 @@ export class Network {
   private readonly limits = resolveLimits({});
 
   constructor(
-    private readonly hub: HubEndpoint,
+    private hub: HubEndpoint,
     private readonly random: Random,
     private readonly options: NetworkOptions,
   ) {
@@ -152,6 +154,20 @@ export class Network {
     for (const link of [...node.links]) {
       this.stats.cuts++;
       this.drop(link, new Error('the node is partitioned'));
+    }
+  }
+
+  /**
+   * The server restarted as `hub`: every connection dies (both ends see it close), and
+   * new connections reach `hub`.
+   */
+  restart(hub: HubEndpoint): void {
+    this.hub = hub;
+    for (const node of this.nodes.values()) {
+      for (const link of [...node.links]) {
+        this.stats.cuts++;
+        this.drop(link, new Error('the server restarted'));
+      }
     }
   }
 
