@@ -72,6 +72,11 @@ interface Member {
 
 /** The first of many distinct characters: CJK ideographs, one per insert. */
 const FIRST_MARK = 0x4e00;
+/**
+ * Longest time a write takes to become durable, in ticks: longer than a reconnection, so
+ * a client can resubscribe while its earlier update is merged but not yet durable.
+ */
+const WRITE_DELAY = 40;
 /** Ticks a healed network gets to settle before the run counts as stuck. */
 const SETTLE_TICKS = 20_000;
 
@@ -119,10 +124,13 @@ async function fromStore(store: DocumentStore): Promise<{ text: string; total: n
 class StoreCrash extends Error {}
 
 /**
- * A document store whose writes take a few ticks of the network to become durable, in
- * any order (entries are listed in the order appended, as the store contract asks), and
+ * A document store whose writes take a few ticks of the network to become durable, and
  * which can crash: entries not yet durable vanish and their writes fail. It remembers
  * every entry once durable, so a test can read at any instant what the hub made durable.
+ *
+ * An entry becomes durable only once every earlier entry of its document is: with writes
+ * durable in any order, a crash can keep an entry and lose the one it builds on, and the
+ * hub then cannot load the document at all (.scratch/SYNC_BUGS.md, bug 1).
  */
 class SlowStore implements DocumentStore {
   /** Durable entries and snapshots of each document, in the order they became durable; kept across compactions. */
@@ -130,6 +138,8 @@ class SlowStore implements DocumentStore {
   network: Network | undefined;
   private readonly docs = new Map<string, { type: string; snapshot: Uint8Array | undefined; entries: { seq: number; bytes: Uint8Array; durable: boolean }[] }>();
   private crashed = this.signal();
+  /** Each document's last write, which the next one waits for. */
+  private readonly last = new Map<string, Promise<void>>();
 
   async load(doc: string): Promise<StoredDocument | undefined> {
     const d = this.docs.get(doc);
@@ -141,7 +151,10 @@ class SlowStore implements DocumentStore {
     if (d === undefined) this.docs.set(doc, (d = { type, snapshot: undefined, entries: [] }));
     const entry = { seq, bytes: bytes.slice(), durable: false };
     d.entries.push(entry);
-    await Promise.race([this.network?.after(), this.crashed.promise]);
+    const previous = this.last.get(doc);
+    const written = Promise.race([Promise.all([this.network?.after(WRITE_DELAY), previous]), this.crashed.promise]);
+    this.last.set(doc, written.then(() => {}, () => {}));
+    await written;
     entry.durable = true;
     this.witness(doc, entry.bytes);
   }
@@ -161,6 +174,7 @@ class SlowStore implements DocumentStore {
   crash(): void {
     for (const d of this.docs.values()) d.entries = d.entries.filter((e) => e.durable);
     this.crashed.reject(new StoreCrash('the store crashed before this write was durable'));
+    this.last.clear();
     this.crashed = this.signal();
   }
 

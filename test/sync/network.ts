@@ -194,11 +194,11 @@ export class Network {
   }
 
   /**
-   * Resolves after a random delay of 1 to `maxDelay` ticks, among the deliveries of that
-   * tick: a slow disk or service on the path.
+   * Resolves after a random delay of 1 to `longest` ticks (default `maxDelay`), among the
+   * deliveries of that tick: a slow disk or service on the path.
    */
-  after(): Promise<void> {
-    return new Promise((resolve) => this.waits.push({ due: this.now + this.delay(), resolve }));
+  after(longest = this.options.maxDelay): Promise<void> {
+    return new Promise((resolve) => this.waits.push({ due: this.now + 1 + Math.floor(this.random() * longest), resolve }));
   }
 
   /** Whether nothing is in flight and no connection attempt is waiting. */
