@@ -290,7 +290,16 @@ export class SyncHub {
       if (Type === undefined) throw new HubError('malformed', `unknown document type ${JSON.stringify(actual)}`);
       const replica = new Type({ replica: HUB_REPLICA });
       if (stored?.snapshot !== undefined) replica.apply(stored.snapshot);
-      for (const entry of stored?.entries ?? []) replica.apply(entry.bytes, { hold: false });
+      for (const entry of stored?.entries ?? []) {
+        // An entry whose base is missing (a store that lost an earlier entry in a crash)
+        // is held, not fatal: a client resending its outbox fills the gap. One that does
+        // not decode is reported and skipped, so the document stays available.
+        try {
+          replica.apply(entry.bytes);
+        } catch (error) {
+          this.onError(new Error(`document ${name}: stored entry ${entry.seq} could not be merged: ${message(error)}`, { cause: error }));
+        }
+      }
       doc = new Doc(name, actual, replica, undefined);
       const last = stored?.entries[stored.entries.length - 1];
       if (last !== undefined) doc.seq = last.seq;

@@ -30,7 +30,9 @@ export interface DocumentStore {
   load(doc: string): Promise<StoredDocument | undefined>;
   /**
    * Appends an entry and resolves once it is durable (it survives a crash of the process
-   * right after). The first append to a new document records its type.
+   * right after). Appends may overlap; an entry becomes durable only with every entry
+   * appended before it to the same document (a crash never keeps a later entry and loses
+   * an earlier one). The first append to a new document records its type.
    */
   append(doc: string, type: string, seq: number, bytes: Uint8Array): Promise<void>;
   /**
