@@ -482,7 +482,12 @@ class Session implements HubConnection {
       return;
     }
     if (msg.kind === 'ping') {
-      this.send({ kind: 'pong', nonce: msg.nonce });
+      // The pong follows whatever the session's documents had queued (writes, forwards),
+      // so a client that sees it has everything the server held when it pinged.
+      const nonce = msg.nonce;
+      const queued = [...this.docs.values()].map((doc) => doc.chain);
+      if (queued.length === 0) this.send({ kind: 'pong', nonce });
+      else void Promise.all(queued).then(() => this.send({ kind: 'pong', nonce }));
       return;
     }
     if (msg.kind === 'pong') return;

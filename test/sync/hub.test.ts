@@ -206,6 +206,35 @@ describe('SyncHub documents', () => {
     expect((await store.load('n'))!.entries).toHaveLength(1);
   });
 
+  it('answers a ping only after the forwards queued before it, so a pong means caught up', async () => {
+    let release: () => void = () => {};
+    const store = new MemoryStore();
+    const slow: DocumentStore = {
+      load: (doc) => store.load(doc),
+      append: async (...args) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        await store.append(...args);
+      },
+      compact: (...args) => store.compact(...args),
+      close: () => store.close(),
+    };
+    const hub = makeHub({ store: slow });
+    const a = new RawClient(hub, 'a').hello();
+    const b = new RawClient(hub, 'b').hello();
+    a.subscribe('n', 'pncounter');
+    b.subscribe('n', 'pncounter');
+    await settle();
+    a.send({ kind: 'update', doc: 'n', seq: 1, update: new PNCounter({ replica: 'a' }).increment(1).encode() });
+    await settle();
+    // The update is merged and its write is waiting on the store.
+    b.send({ kind: 'ping', nonce: 5 });
+    await settle();
+    expect(b.of('pong')).toEqual([]);
+    release();
+    await settle();
+    expect(b.got.map((m) => m.kind).slice(-2)).toEqual(['update', 'pong']);
+  });
+
   it('drops its copy and disconnects subscribers when a write fails, acknowledging nothing', async () => {
     const store = new MemoryStore();
     let failing = false;
