@@ -76,11 +76,6 @@ export class List<T extends JsonValue = JsonValue> extends Sequence<JsonValue[]>
   }
 
   /** @inheritDoc */
-  protected splits(): boolean {
-    return false;
-  }
-
-  /** @inheritDoc */
   protected half(): 0 {
     return 0;
   }

@@ -41,8 +41,8 @@ interface Run<C> {
 /** Spans {@link Sequence.checkBetween} walks at most between a run's origins. */
 const BETWEEN_LIMIT = 4096;
 
-/** Items a merge deleted that were visible, with where they stood. */
-interface Killed {
+/** Items `ctr .. ctr + len − 1` of replica `rep`, as a merge inserted or deleted them. */
+interface ItemRange {
   rep: number;
   ctr: number;
   len: number;
@@ -121,11 +121,6 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   protected abstract join(content: C, more: C): C;
   /** The concatenation of `parts`. */
   protected abstract joinAll(parts: C[]): C;
-  /**
-   * Whether a boundary after item `offset − 1` of the visible `content` would split one
-   * character (text: a surrogate pair); never for lists.
-   */
-  protected abstract splits(content: C, offset: number): boolean;
   /**
    * Which half of a two-item character item `offset` of the visible `content` is: 1 the
    * first (text: a high surrogate), 2 the second, 0 neither (always, for lists).
@@ -646,7 +641,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     const plan = this.plan(model);
     const before = this.listened ? this.vv.clone() : undefined;
     const inserted = before === undefined ? [] : plan.order.map((s) => ({ rep: s.rep, ctr: s.ctr, len: s.len }));
-    const touched: Killed[] = [];
+    const touched: ItemRange[] = [];
     this.tree.invalidate();
     if (!this.pairs) for (const span of plan.order) if (span.content !== undefined && this.paired(span.content)) this.pairs = true;
     for (const span of plan.order) this.integrate(span);
@@ -1048,7 +1043,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   }
 
   /** Deletes items `first .. first + len − 1` of `rep`, noting those that were visible. */
-  private deleteRange(rep: number, first: number, len: number, touched: Killed[]): void {
+  private deleteRange(rep: number, first: number, len: number, touched: ItemRange[]): void {
     const end = first + len;
     let ctr = first;
     while (ctr < end) {
@@ -1074,7 +1069,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
    * runs it inserted that are visible, and the items it deleted that were visible
    * before, in document order.
    */
-  private describe(before: VersionVector, inserted: readonly Killed[], killed: readonly Killed[]): DeltaOp<C>[] {
+  private describe(before: VersionVector, inserted: readonly ItemRange[], killed: readonly ItemRange[]): DeltaOp<C>[] {
     const tree = this.tree;
     const segments: { pos: number; at: number; content: C | undefined; len: number }[] = [];
     for (const run of inserted) {

@@ -96,11 +96,6 @@ export class Text extends Sequence<string> {
     return isHigh(code) ? 1 : isLow(code) ? 2 : 0;
   }
 
-  /** @inheritDoc */
-  protected splits(content: string, offset: number): boolean {
-    return isHigh(content.charCodeAt(offset - 1)) && isLow(content.charCodeAt(offset));
-  }
-
   private checkBoundary(index: number, what: string): void {
     if (!this.pairs || index <= 0 || index >= this.length) return;
     // The text is well-formed, so a high surrogate before the index has its pair after it.
