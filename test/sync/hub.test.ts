@@ -66,6 +66,19 @@ afterEach(async () => {
   await Promise.all(hubs.splice(0).map((h) => h.close()));
 });
 
+/** `store`, with every append waiting for `before` first (and failing when it fails). */
+function gated(store: DocumentStore, before: () => Promise<void>): DocumentStore {
+  return {
+    load: (doc) => store.load(doc),
+    append: async (...args) => {
+      await before();
+      await store.append(...args);
+    },
+    compact: (...args) => store.compact(...args),
+    close: () => store.close(),
+  };
+}
+
 /** The state a fresh subscriber receives. */
 async function serverText(hub: SyncHub, doc: string): Promise<string> {
   const probe = new RawClient(hub, `probe-${Math.random().toString(36).slice(2)}`).hello();
@@ -179,15 +192,7 @@ describe('SyncHub documents', () => {
   it('acknowledges an update only once the store has made it durable', async () => {
     let release: () => void = () => {};
     const store = new MemoryStore();
-    const slow: DocumentStore = {
-      load: (doc) => store.load(doc),
-      append: async (...args) => {
-        await new Promise<void>((resolve) => (release = resolve));
-        await store.append(...args);
-      },
-      compact: (...args) => store.compact(...args),
-      close: () => store.close(),
-    };
+    const slow = gated(store, () => new Promise<void>((resolve) => (release = resolve)));
     const hub = makeHub({ store: slow });
     const a = new RawClient(hub, 'a').hello();
     const b = new RawClient(hub, 'b').hello();
@@ -209,15 +214,7 @@ describe('SyncHub documents', () => {
   it('answers a ping only after the forwards queued before it, so a pong means caught up', async () => {
     let release: () => void = () => {};
     const store = new MemoryStore();
-    const slow: DocumentStore = {
-      load: (doc) => store.load(doc),
-      append: async (...args) => {
-        await new Promise<void>((resolve) => (release = resolve));
-        await store.append(...args);
-      },
-      compact: (...args) => store.compact(...args),
-      close: () => store.close(),
-    };
+    const slow = gated(store, () => new Promise<void>((resolve) => (release = resolve)));
     const hub = makeHub({ store: slow });
     const a = new RawClient(hub, 'a').hello();
     const b = new RawClient(hub, 'b').hello();
@@ -238,15 +235,9 @@ describe('SyncHub documents', () => {
   it('drops its copy and disconnects subscribers when a write fails, acknowledging nothing', async () => {
     const store = new MemoryStore();
     let failing = false;
-    const flaky: DocumentStore = {
-      load: (doc) => store.load(doc),
-      append: async (...args) => {
-        if (failing) throw new Error('disk full');
-        await store.append(...args);
-      },
-      compact: (...args) => store.compact(...args),
-      close: () => store.close(),
-    };
+    const flaky = gated(store, async () => {
+      if (failing) throw new Error('disk full');
+    });
     const errors: unknown[] = [];
     const hub = makeHub({ store: flaky, onError: (e) => errors.push(e) });
     const a = new RawClient(hub, 'a').hello();

@@ -51,8 +51,8 @@ interface ItemRange {
 /** Stride of a replica's deletion log: counter, length, target replica, target counter, direction. */
 const STRIDE = 5;
 
-function byCounter<C>(items: readonly { ctr: number }[], ctr: number): number {
-  // Index of the last entry whose counter is at most `ctr`, or −1.
+/** Index of the last of `items` (sorted by counter) whose counter is at most `ctr`, or −1. */
+function byCounter(items: readonly { ctr: number }[], ctr: number): number {
   let lo = 0;
   let hi = items.length - 1;
   while (lo <= hi) {
@@ -790,9 +790,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         if (run.rightCtr > run.leftCtr) return;
         throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has its right origin before its left origin`);
       }
-      const leftAt = this.tree.position(left) + (run.leftCtr - left.ctr);
-      const rightAt = this.tree.position(right) + (run.rightCtr - right.ctr);
-      if (rightAt <= leftAt) throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has its right origin before its left origin`);
+      if (this.position(run.rightRep, run.rightCtr) <= this.position(run.leftRep, run.leftCtr)) throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has its right origin before its left origin`);
     };
 
     // Depth-first, so that each run follows its origins; a cycle is refused.
