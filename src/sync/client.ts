@@ -23,7 +23,7 @@ import { MemoryStorage, type ClientStorage } from './storage.js';
 import type { Transport, TransportConnection } from './transport.js';
 import { platformWebSocket, webSocketTransport, type WebSocketConstructor } from './websocket-transport.js';
 
-/** The link to the server: trying to connect, connected and welcomed, or waiting to retry (or closed). */
+/** The link to the server: trying to connect, connected and welcomed, or not connected (waiting to retry, paused, or closed). */
 export type ClientStatus = 'connecting' | 'online' | 'offline';
 
 /** A replicated type's class: constructed with `{ replica }`. */
@@ -106,6 +106,7 @@ export class SyncClient {
 
   private currentStatus: ClientStatus = 'connecting';
   private ended = false;
+  private held = false;
   private epoch = 0;
   private connection: TransportConnection | undefined;
   private welcomed = false;
@@ -177,6 +178,11 @@ export class SyncClient {
   /** The link's status. */
   get status(): ClientStatus {
     return this.currentStatus;
+  }
+
+  /** Whether the client was taken offline on purpose by {@link pause} (until {@link resume}). */
+  get paused(): boolean {
+    return this.held;
   }
 
   /** The name of the transport in use or being tried (`websocket`, `sse`, `memory`). */
@@ -375,6 +381,40 @@ export class SyncClient {
   }
 
   /**
+   * Goes offline on purpose, as a network cut would but without retrying: the connection
+   * closes, the status becomes `offline`, the peers' presence is cleared, and the client
+   * stays disconnected until {@link resume}. Documents keep working: local changes apply
+   * and are stored, wait in the outbox and count in {@link pending}; `open` resolves from
+   * storage; {@link synced} waits. A no-op when already paused or closed.
+   */
+  pause(): void {
+    if (this.ended || this.held) return;
+    this.held = true;
+    if (this.retry !== undefined) clearTimeout(this.retry);
+    this.retry = undefined;
+    this.drop();
+    this.setStatus('offline');
+    this.settleOpenings();
+  }
+
+  /**
+   * Connects now: ends a {@link pause}, or, when the connection was lost and the client is
+   * waiting to retry, retries at once instead of after the backoff (for the browser's
+   * `online` event). Once welcomed, every document resubscribes and the outbox is sent.
+   * A no-op when connected or connecting, or closed.
+   */
+  resume(): void {
+    if (this.ended) return;
+    this.held = false;
+    this.attempt = 0;
+    // Before the client id is read, the constructor connects once it is (unless paused).
+    if (this.id === undefined || this.connection !== undefined) return;
+    if (this.retry !== undefined) clearTimeout(this.retry);
+    this.retry = undefined;
+    this.connect();
+  }
+
+  /**
    * Disconnects and stops reconnecting; resolves once every change is written to storage.
    * Documents stay usable locally but no longer sync.
    */
@@ -504,7 +544,7 @@ export class SyncClient {
   // ---- Connection ---------------------------------------------------------------------
 
   private connect(): void {
-    if (this.ended) return;
+    if (this.ended || this.held) return;
     const epoch = ++this.epoch;
     this.welcomed = false;
     this.setStatus('connecting');
