@@ -8,6 +8,7 @@
  *   GET  /sync/sse?client=<id>    the SSE fallback's downstream: `event: session` with the
  *                                 session id, then `data: <base64 frame>` per frame
  *   POST /sync/post?session=<id>  its upstream: (uint32 BE length, frame) records; 204
+ *   anything else                 `onRequest` when given (an app's page), else 404
  *
  * ```ts
  * const server = new SyncServer({ dataDir: './tandem-data', authorize: ({ token, doc }) => 'write' });
@@ -77,6 +78,15 @@ export interface SyncServerOptions {
   readonly corsOrigin?: string;
   /** Default: silent. */
   readonly logger?: ServerLogger;
+  /**
+   * Handles every HTTP request for a path the server does not serve itself (anything but
+   * `/healthz` and `/sync…`), so an app can serve its page on the same port; default: 404.
+   * It runs after the CORS headers are set and after `OPTIONS` preflights and the 503 of
+   * a closing server are answered, and must end the response. A throw or a rejected
+   * promise is logged and answered `500 internal error` when nothing was sent yet.
+   * WebSocket upgrades to other paths are still refused.
+   */
+  readonly onRequest?: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 }
 
 /** Where to listen. */
@@ -331,12 +341,23 @@ export class SyncServer {
         case '/sync':
           return this.reply(response, 426, 'this endpoint is a WebSocket: send Upgrade: websocket');
         default:
+          if (this.options.onRequest !== undefined) return this.delegate(this.options.onRequest, request, response);
           return this.reply(response, 404, 'not found');
       }
     } catch (error) {
       this.logger.error('handling an HTTP request', error);
       this.reply(response, 500, 'internal error');
     }
+  }
+
+  /** Hands a request to the app's `onRequest`; a rejection is logged and answered 500 (`route` catches a throw). */
+  private delegate(handler: NonNullable<SyncServerOptions['onRequest']>, request: IncomingMessage, response: ServerResponse): void {
+    const result = handler(request, response);
+    if (result === undefined) return;
+    Promise.resolve(result).catch((error: unknown) => {
+      this.logger.error('handling an HTTP request (onRequest)', error);
+      this.reply(response, 500, 'internal error');
+    });
   }
 
   private openStream(url: URL, response: ServerResponse): void {
