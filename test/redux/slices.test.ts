@@ -1,0 +1,238 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AWMap, LWWMap } from '../../src/crdt/index.js';
+import { REMOTE_CHANGE, arraySlice, entityStateSlice } from '../../src/redux/index.js';
+import { eventually, world, type World } from '../sync/client/harness.js';
+import { added, deleted, edited, todoStore, toggled } from './harness.js';
+
+let w: World;
+afterEach(async () => {
+  await w.close();
+});
+
+/** Two stores, each bound to its own client's replica of one document. */
+async function pair() {
+  w = world();
+  const a = w.client().client;
+  const b = w.client().client;
+  const docA = await a.open('todos', LWWMap);
+  const docB = await b.open('todos', LWWMap);
+  const sync = async () => {
+    await a.synced();
+    await b.synced();
+    await a.synced();
+  };
+  return { a, b, docA, docB, alice: todoStore(docA), bob: todoStore(docB), sync };
+}
+
+describe('bindSlices: two stores through a hub', () => {
+  it("local actions on each store reach the other, through the other's reducers", async () => {
+    const { alice, bob, docA, sync } = await pair();
+    alice.store.dispatch(added('t1', 'milk'));
+    bob.store.dispatch(added('t2', 'eggs'));
+    await sync();
+    const both = { t1: { text: 'milk', done: false }, t2: { text: 'eggs', done: false } };
+    expect(alice.store.getState().todos).toEqual(both);
+    expect(bob.store.getState().todos).toEqual(both);
+    expect(Object.fromEntries(docA.entries())).toEqual(both);
+    // The unbound `seen` reducer saw each remote change as an ordinary action.
+    expect(alice.store.getState().seen).toBe(1);
+    expect(bob.store.getState().seen).toBe(1);
+    const remote = alice.dispatched.filter((a) => a.type === REMOTE_CHANGE);
+    expect(remote).toEqual([{ type: REMOTE_CHANGE, payload: { slice: 'todos', set: { t2: { text: 'eggs', done: false } }, deleted: [] } }]);
+  });
+
+  it('concurrent edits of different entities both survive; a delete propagates', async () => {
+    const { alice, bob, sync } = await pair();
+    alice.store.dispatch(added('t1', 'milk'));
+    alice.store.dispatch(added('t2', 'eggs'));
+    await sync();
+    alice.store.dispatch(edited('t1', 'oat milk'));
+    bob.store.dispatch(toggled('t2'));
+    await sync();
+    const expected = { t1: { text: 'oat milk', done: false }, t2: { text: 'eggs', done: true } };
+    expect(alice.store.getState().todos).toEqual(expected);
+    expect(bob.store.getState().todos).toEqual(expected);
+    bob.store.dispatch(deleted('t1'));
+    await sync();
+    expect(alice.store.getState().todos).toEqual({ t2: { text: 'eggs', done: true } });
+    expect(bob.store.getState().todos).toEqual({ t2: { text: 'eggs', done: true } });
+  });
+
+  it('writes only the entities a dispatch changed, and nothing echoes', async () => {
+    const { a, alice, bob, docA, sync } = await pair();
+    alice.store.dispatch(added('t1', 'milk'));
+    alice.store.dispatch(added('t2', 'eggs'));
+    await sync();
+    const version = () => docA.version()[a.client!] ?? 0;
+    const before = version();
+    alice.store.dispatch(toggled('t1'));
+    expect(version()).toBe(before + 1);
+    alice.store.dispatch({ type: 'unrelated' });
+    alice.store.dispatch(edited('t1', 'milk')); // same text: a new object equal to the document's value
+    expect(version()).toBe(before + 1);
+    await sync();
+    await sync();
+    // Bob dispatched nothing himself: one remote change per update of Alice's (her two adds
+    // left as one), and no writes of his own.
+    expect(bob.dispatched.map((x) => x.type)).toEqual([REMOTE_CHANGE, REMOTE_CHANGE]);
+    expect(bob.store.getState().seen).toBe(2);
+    expect(alice.dispatched.filter((x) => x.type === REMOTE_CHANGE)).toEqual([]);
+    expect(version()).toBe(before + 1);
+  });
+
+  it('with AWMap, an edit concurrent with a delete keeps the entity on both stores; with LWWMap the later one wins', () => {
+    w = world();
+    for (const Type of [AWMap, LWWMap]) {
+      let clock = 0;
+      const now = () => ++clock;
+      const a = new Type({ replica: 'a', now });
+      const b = new Type({ replica: 'b', now });
+      const alice = todoStore(a);
+      const bob = todoStore(b);
+      alice.store.dispatch(added('t1', 'milk'));
+      b.apply(a.encode());
+      bob.store.dispatch(edited('t1', 'oat milk'));
+      alice.store.dispatch(deleted('t1')); // later by the clock, concurrent by causality
+      a.apply(b.encode());
+      b.apply(a.encode());
+      const expected = Type === AWMap ? { t1: { text: 'oat milk', done: false } } : {};
+      expect(alice.store.getState().todos).toEqual(expected);
+      expect(bob.store.getState().todos).toEqual(expected);
+    }
+  });
+});
+
+describe('bindSlices: the document at creation', () => {
+  it('a document with entries wins over the preloaded slice; an empty one takes it', () => {
+    w = world();
+    const doc = new LWWMap({ replica: 'a' });
+    doc.set('t1', { text: 'from the document', done: true });
+    const { store, dispatched } = todoStore(doc, { preloaded: { todos: { t1: { text: 'preloaded', done: false }, t9: { text: 'stale', done: false } }, seen: 0 } });
+    expect(store.getState().todos).toEqual({ t1: { text: 'from the document', done: true } });
+    expect(dispatched).toEqual([{ type: REMOTE_CHANGE, payload: { slice: 'todos', set: { t1: { text: 'from the document', done: true } }, deleted: ['t9'] } }]);
+    expect(doc.keys()).toEqual(['t1']);
+
+    const empty = new LWWMap({ replica: 'b' });
+    const seeded = todoStore(empty, { preloaded: { todos: { t5: { text: 'seed', done: false } }, seen: 0 } });
+    expect(empty.entries()).toEqual([['t5', { text: 'seed', done: false }]]);
+    expect(seeded.dispatched).toEqual([]);
+  });
+
+  it('a document equal to the preloaded slice dispatches nothing', () => {
+    w = world();
+    const doc = new LWWMap({ replica: 'a' });
+    doc.set('t1', { text: 'x', done: false });
+    const { store, dispatched } = todoStore(doc, { preloaded: { todos: { t1: { done: false, text: 'x' } }, seen: 0 } });
+    expect(dispatched).toEqual([]);
+    expect(store.getState().todos).toEqual({ t1: { text: 'x', done: false } });
+  });
+});
+
+describe('bindSlices: teardown and direct writes', () => {
+  it('a write to the document by other code is dispatched; unbind stops both directions', () => {
+    w = world();
+    const doc = new LWWMap({ replica: 'a' });
+    const { store } = todoStore(doc);
+    doc.set('t1', { text: 'direct', done: false });
+    expect(store.getState().todos).toEqual({ t1: { text: 'direct', done: false } });
+    expect(store.tandem.bound).toBe(true);
+    store.tandem.unbind();
+    store.tandem.unbind();
+    expect(store.tandem.bound).toBe(false);
+    doc.set('t2', { text: 'unseen', done: false });
+    store.dispatch(added('t3', 'unwritten'));
+    expect(Object.keys(store.getState().todos).sort()).toEqual(['t1', 't3']);
+    expect(doc.keys()).toEqual(['t1', 't2']);
+  });
+
+  it('replaceReducer keeps the binding', () => {
+    w = world();
+    const doc = new LWWMap({ replica: 'a' });
+    const { store } = todoStore(doc);
+    store.replaceReducer((state = { todos: {}, seen: 0 }, action) => (action.type === 'all-done' ? { ...state, todos: Object.fromEntries(Object.entries(state.todos).map(([id, t]) => [id, { ...t, done: true }])) } : state));
+    doc.set('t1', { text: 'x', done: false });
+    store.dispatch({ type: 'all-done' });
+    expect(doc.get('t1')).toEqual({ text: 'x', done: true });
+  });
+});
+
+describe('bindSlices: other slice shapes', () => {
+  it('entityStateSlice keeps ids and entities, appends new ids, and keeps local fields', () => {
+    w = world();
+    const a = new LWWMap({ replica: 'a' });
+    const b = new LWWMap({ replica: 'b' });
+    const s = (doc: LWWMap) => todoStoreOf(doc);
+    const alice = s(a);
+    const bob = s(b);
+    alice.dispatch({ type: 'add', id: 'x', text: 'one' });
+    alice.dispatch({ type: 'add', id: 'y', text: 'two' });
+    b.apply(a.encode());
+    expect(bob.getState().list).toEqual({ ids: ['x', 'y'], entities: { x: { text: 'one' }, y: { text: 'two' } }, status: 'bob' });
+    bob.dispatch({ type: 'remove', id: 'x' });
+    a.apply(b.encode());
+    expect(alice.getState().list).toEqual({ ids: ['y'], entities: { y: { text: 'two' } }, status: 'alice' });
+    function todoStoreOf(doc: LWWMap) {
+      return entityStore(doc, doc === a ? 'alice' : 'bob');
+    }
+  });
+
+  it('arraySlice keeps entities in an array by their id field', () => {
+    w = world();
+    const a = new LWWMap({ replica: 'a' });
+    const b = new LWWMap({ replica: 'b' });
+    const alice = arrayStore(a);
+    const bob = arrayStore(b);
+    alice.dispatch({ type: 'add', item: { key: 'k1', n: 1 } });
+    bob.dispatch({ type: 'add', item: { key: 'k0', n: 0 } });
+    b.apply(a.encode());
+    a.apply(b.encode());
+    expect(alice.getState().items).toEqual([{ key: 'k1', n: 1 }, { key: 'k0', n: 0 }]);
+    expect(bob.getState().items).toEqual([{ key: 'k0', n: 0 }, { key: 'k1', n: 1 }]);
+    alice.dispatch({ type: 'bump', key: 'k0' });
+    bob.dispatch({ type: 'remove', key: 'k1' });
+    b.apply(a.encode());
+    a.apply(b.encode());
+    expect(alice.getState().items).toEqual([{ key: 'k0', n: 1 }]);
+    expect(bob.getState().items).toEqual([{ key: 'k0', n: 1 }]);
+  });
+});
+
+import { combineReducers, legacy_createStore, type UnknownAction } from 'redux';
+import { bindSlices } from '../../src/redux/index.js';
+
+interface Item {
+  readonly text: string;
+}
+interface ListState {
+  readonly ids: readonly string[];
+  readonly entities: Readonly<Record<string, Item>>;
+  readonly status: string;
+}
+
+function entityStore(doc: LWWMap, status: string) {
+  const list = (state: ListState = { ids: [], entities: {}, status }, action: UnknownAction): ListState => {
+    const id = action.id as string;
+    if (action.type === 'add') return { ...state, ids: [...state.ids, id], entities: { ...state.entities, [id]: { text: action.text as string } } };
+    if (action.type === 'remove') {
+      const { [id]: _, ...entities } = state.entities;
+      return { ...state, ids: state.ids.filter((x) => x !== id), entities };
+    }
+    return state;
+  };
+  return legacy_createStore(combineReducers({ list }), bindSlices({ list: { document: doc, adapter: entityStateSlice() } }));
+}
+
+interface Counted {
+  readonly key: string;
+  readonly n: number;
+}
+
+function arrayStore(doc: LWWMap) {
+  const items = (state: readonly Counted[] = [], action: UnknownAction): readonly Counted[] => {
+    if (action.type === 'add') return [...state, action.item as Counted];
+    if (action.type === 'bump') return state.map((i) => (i.key === action.key ? { ...i, n: i.n + 1 } : i));
+    if (action.type === 'remove') return state.filter((i) => i.key !== action.key);
+    return state;
+  };
+  return legacy_createStore(combineReducers({ items }), bindSlices({ items: { document: doc, adapter: arraySlice('key') } }));
+}
