@@ -1,7 +1,7 @@
 /**
- * Binary and JSON forms of sequence updates (`FORMAT.md` section 4.8): the runs in
- * document order as columns (replicas run-length coded, counters delta-coded, origins
- * mostly implied by the neighbouring runs, visibility run-length coded, then the visible
+ * Binary and JSON forms of sequence updates (`FORMAT.md` section 4.8): the runs by
+ * replica and counter as columns (replicas run-length coded, counters delta-coded,
+ * origins mostly implied by the run before, visibility run-length coded, then the visible
  * content in one piece), then the deletions.
  */
 import {

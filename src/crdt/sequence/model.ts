@@ -46,7 +46,7 @@ export interface RangeRecord {
 }
 
 /**
- * An update: the runs inserted above `base` in document order, and either the deletions
+ * An update: the runs inserted above `base` (by replica, then counter), and either the deletions
  * made above `base` (`deletions`) or, when this replica no longer knows which event
  * deleted what (it learned some deletions from a whole state), every deleted item at or
  * below `base` (`deleted`). A whole state has an empty base, so its runs carry every

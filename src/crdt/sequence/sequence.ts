@@ -644,7 +644,14 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     const touched: ItemRange[] = [];
     this.tree.invalidate();
     if (!this.pairs) for (const span of plan.order) if (span.content !== undefined && this.paired(span.content)) this.pairs = true;
-    for (const span of plan.order) this.integrate(span);
+    try {
+      for (const span of plan.order) this.integrate(span);
+    } catch (error) {
+      // integrate() refuses a run only before changing anything for it; undo the runs
+      // before it, so that a refused update leaves the replica as it was.
+      this.unintegrate(plan.known);
+      throw error;
+    }
     for (const d of plan.deletions) {
       this.log(d.rep, d.ctr, d.len, d.targetRep, d.targetCtr, d.direction);
       this.deleteRange(d.targetRep, d.direction > 0 ? d.targetCtr : d.targetCtr - d.len + 1, d.len, touched);
@@ -667,6 +674,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
    */
   private plan(model: SequenceModel<C>): {
     order: Span<C>[];
+    /** Replicas this replica knew before the update: those numbered from here on are new. */
+    known: number;
     deletions: { rep: number; ctr: number; len: number; targetRep: number; targetCtr: number; direction: number }[];
     deleted: { rep: number; ctr: number; len: number }[];
   } {
@@ -773,18 +782,17 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     };
 
     // A run lies between its origins: the right one after the left one. Where both are
-    // here already, compare them now; where one is in the update, integrate() keeps the
-    // outcome the same on every replica (see there).
+    // here already, compare them now, before anything changes; integrate() checks the
+    // rest (see checkBetween).
     const checkOrder = (run: Span<C>): void => {
       if (run.rightRep === NONE) return;
       if (run.leftRep === run.rightRep && run.leftCtr === run.rightCtr) {
         throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has the same item as left and right origin`);
       }
-      const left = run.leftRep === NONE ? undefined : known(run.leftRep, run.leftCtr);
+      if (run.leftRep === NONE) return;
+      const left = known(run.leftRep, run.leftCtr);
       const right = known(run.rightRep, run.rightCtr);
-      if ((left === undefined && run.leftRep !== NONE) || right === undefined) return;
-      this.checkBetween(run, left, right, itemName);
-      if (left === undefined) return;
+      if (left === undefined || right === undefined) return;
       // Within one span, items stand in counter order.
       if (left === right) {
         if (run.rightCtr > run.leftCtr) return;
@@ -868,39 +876,79 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       deleted.push({ rep, ctr: d.counter, len: d.length });
     }
     // Accepted: the new replicas get their numbers.
+    const knownReplicas = this.names.length;
     for (const [replica] of extra) this.number(replica);
-    return { order, deletions, deleted };
+    return { order, known: knownReplicas, deletions, deleted };
   }
 
   /**
-   * Checks that no item the run's author had made before it lies between its origins
-   * (`left` undefined: the start): the author saw those items, so an honest run's origins
-   * were adjacent around them. Walks at most {@link BETWEEN_LIMIT} spans: concurrent
-   * insertions can honestly put many spans between a run's origins, and the walk must
-   * stay cheap; past the limit the run is taken as it comes.
-   * @throws {DecodeError} when the right origin comes first, or such an item lies between.
+   * Checks, as `run` is integrated, the spans between its origins (from `first`, the
+   * span after the left origin, up to `right`, the right origin's span): no item the
+   * run's author had made before it may lie there, since the author saw those items and
+   * an honest run's origins were neighbours around them; and the walk must meet the
+   * right origin, which otherwise lies before the left one. Both hold for every honest
+   * update, whatever else has arrived. Walks at most {@link BETWEEN_LIMIT} spans:
+   * concurrent insertions can honestly put many spans there, and the walk must stay
+   * cheap; past the limit the run is taken as it comes.
+   * @throws {DecodeError} when either rule is broken; nothing has changed for the run yet.
    */
-  private checkBetween(run: Span<C>, left: Span<C> | undefined, right: Span<C>, itemName: (rep: number, ctr: number) => string): void {
-    const own = (span: Span<C>, from: number, to: number): void => {
-      // Items `from .. to − 1` of `span` lie between the origins.
-      if (from < to && span.rep === run.rep && span.ctr + (from - span.ctr) < run.ctr) {
-        throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} names origins around item ${itemName(span.rep, from)}, which its author had already made`);
-      }
-    };
-    if (left === right) {
-      own(right, run.leftCtr + 1, run.rightCtr);
-      return;
-    }
-    if (left !== undefined) own(left, run.leftCtr + 1, left.ctr + left.len);
-    own(right, right.ctr, run.rightCtr);
-    let cur = left === undefined ? this.tree.firstSpan() : this.tree.next(left);
+  private checkBetween(run: Span<C>, first: Span<C> | undefined, right: Span<C>): void {
+    const name = (rep: number, ctr: number): string => `(${this.names[rep]!}, ${ctr})`;
+    let cur = first;
     for (let steps = 0; cur !== right && steps < BETWEEN_LIMIT; steps++) {
-      if (cur === undefined) throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has its right origin before its left origin`);
+      if (cur === undefined) throw new DecodeError('invalid-value', `run ${name(run.rep, run.ctr)} has its right origin before its left origin`);
       if (cur.rep === run.rep && cur.ctr < run.ctr) {
-        throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} names origins around item ${itemName(cur.rep, cur.ctr)}, which its author had already made`);
+        throw new DecodeError('invalid-value', `run ${name(run.rep, run.ctr)} names origins around item ${name(cur.rep, cur.ctr)}, which its author had already made`);
       }
       cur = this.tree.next(cur);
     }
+  }
+
+  /**
+   * Takes out every item of a refused update that integrate() had put in: for each
+   * replica, the items above what this replica had seen of it (all of them for the
+   * replicas numbered from `known` on, which are then forgotten). Spans split on the
+   * way stay split, which changes no item, order or encoding.
+   */
+  private unintegrate(known: number): void {
+    const tree = this.tree;
+    for (let rep = 0; rep < this.names.length; rep++) {
+      const seen = rep < known ? this.vv.get(this.names[rep]!) : 0;
+      const runs = this.index[rep]!;
+      while (runs.length > 0) {
+        const run = runs[runs.length - 1]!;
+        if (run.end - 1 <= seen) break;
+        const pieces = run.pieces;
+        while (pieces.length > 0) {
+          const span = pieces[pieces.length - 1]!;
+          if (span.ctr + span.len - 1 <= seen) break;
+          const leaf = span.leaf;
+          if (span.ctr <= seen) {
+            // A span that a new run was merged into: it keeps its old items.
+            const keep = seen - span.ctr + 1;
+            const gone = span.len - keep;
+            if (!span.deleted) span.content = this.cut(span.content!, 0, keep);
+            span.len = keep;
+            tree.grow(leaf, span.deleted ? 0 : -gone, -gone);
+            break;
+          }
+          leaf.spans.splice(leaf.spans.indexOf(span), 1);
+          tree.grow(leaf, span.deleted ? 0 : -span.len, -span.len);
+          pieces.pop();
+        }
+        if (pieces.length === 0) runs.pop();
+        else {
+          run.end = Math.min(run.end, seen + 1);
+          break;
+        }
+      }
+    }
+    for (const replica of this.names.splice(known)) this.numbers.delete(replica);
+    this.index.length = known;
+    this.deletions.length = known;
+    this.sortedNames = [];
+    this.hit = undefined;
+    tree.invalidate();
   }
 
   /**
@@ -966,6 +1014,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     let at = prevAt + 1;
     const next = at < leaf.spans.length ? leaf.spans[at] : tree.nextAt(leaf, at - 1);
     if (next !== right) {
+      if (right !== undefined) this.checkBetween(run, next, right);
       const dest = this.scan(run, next, right);
       if (dest === undefined) {
         leaf = tree.last;
@@ -995,8 +1044,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     const dest = this.scanFrom(run, first, right);
     if (dest === undefined && right !== undefined) {
       // The scan passed the end without meeting the right origin: it lies before the left
-      // one, which only a faulty peer's update can say, and only through origins that
-      // arrived in the same update (plan() refuses the rest). Where two items lie never
+      // one, which only a faulty peer's update can say, and only with more spans between
+      // than checkBetween() walks (it refuses the rest). Where two items lie never
       // changes, so every replica finds the same; all then treat the run as having no
       // right origin, and it encodes that way.
       run.rightRep = NONE;
