@@ -2,7 +2,7 @@
 import { applyMiddleware, combineReducers, compose, legacy_createStore, type Middleware, type StoreEnhancer, type UnknownAction } from 'redux';
 import type { LWWMap, AWMap } from '../../src/crdt/index.js';
 import { REMOTE_CHANGE, bindSlices, type BoundSlices, type SliceAdapter } from '../../src/redux/index.js';
-import type { ReduxBindingError } from '../../src/redux/index.js';
+import { ReduxBindingError } from '../../src/redux/index.js';
 
 export interface Todo {
   readonly text: string;
@@ -62,4 +62,15 @@ export function todoStore(doc: LWWMap | AWMap, options: { adapter?: SliceAdapter
   const store =
     options.preloaded === undefined ? legacy_createStore(reducer, enhancer) : legacy_createStore(reducer, options.preloaded, enhancer);
   return { store, dispatched, errors };
+}
+
+/** The code of the ReduxBindingError `run` throws; fails when it throws nothing or something else. */
+export function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ReduxBindingError) return error.code;
+    throw error;
+  }
+  throw new Error('no error was thrown');
 }

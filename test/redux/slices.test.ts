@@ -102,6 +102,25 @@ describe('bindSlices: two stores through a hub', () => {
   });
 });
 
+describe('bindSlices: no echo of concurrent values', () => {
+  it('an AWMap entity holding two concurrent values is shown, not written back', () => {
+    w = world();
+    const a = new AWMap({ replica: 'a' });
+    const b = new AWMap({ replica: 'b' });
+    const alice = todoStore(a);
+    const bob = todoStore(b);
+    alice.store.dispatch(added('t1', 'milk'));
+    bob.store.dispatch(added('t1', 'eggs'));
+    const own = (doc: AWMap, replica: string) => doc.version()[replica];
+    const [va, vb] = [own(a, 'a'), own(b, 'b')];
+    a.apply(b.encode());
+    b.apply(a.encode());
+    expect(alice.store.getState().todos).toEqual(bob.store.getState().todos);
+    expect([own(a, 'a'), own(b, 'b')]).toEqual([va, vb]);
+    expect(alice.dispatched.map((x) => x.type)).toEqual(['todo/added', REMOTE_CHANGE]);
+  });
+});
+
 describe('bindSlices: the document at creation', () => {
   it('a document with entries wins over the preloaded slice; an empty one takes it', () => {
     w = world();
