@@ -6,6 +6,7 @@ export default defineConfig({
     'crdt/index': 'src/crdt/index.ts',
     'ot/index': 'src/ot/index.ts',
     'sync/index': 'src/sync/index.ts',
+    'redux/index': 'src/redux/index.ts',
     'server/index': 'src/server/index.ts',
     cli: 'src/server/cli.ts',
   },
