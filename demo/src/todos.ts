@@ -153,7 +153,8 @@ class TodoRow {
     const finish = (commit: boolean): void => {
       if (this.editor !== editor) return;
       this.editor = undefined;
-      editor.replaceWith(this.title);
+      editor.remove();
+      this.title.hidden = false;
       if (commit) this.actions.rename(this.id, editor.value.trim());
     };
     editor.addEventListener('keydown', (event) => {
@@ -161,7 +162,9 @@ class TodoRow {
       else if (event.key === 'Escape') finish(false);
     });
     editor.addEventListener('blur', () => finish(true));
-    this.title.replaceWith(editor);
+    // The title stays in the row, hidden, so the row is still found by its title while it is edited.
+    this.title.hidden = true;
+    this.title.after(editor);
     editor.focus();
     editor.select();
   }
