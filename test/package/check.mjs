@@ -40,10 +40,23 @@ try {
     if (new sync.EventStreamParser().push('data: x\\n\\n')[0].data !== 'x') throw new Error('sync event stream failed');
     const offline = new sync.SyncClient({ transports: [{ name: 'none', connect: (_r, events) => { Promise.resolve().then(() => events.close()); return { send() {}, close() {} }; } }], storage: new sync.MemoryStorage() });
     offline.close().then(() => { if (offline.status !== 'offline') throw new Error('sync client failed to close'); });
+    // tandem/redux needs no redux at run time: a minimal store creator stands in for createStore.
+    const createStore = (reducer, preloaded) => {
+      let state = reducer(preloaded, { type: '@@INIT' });
+      const listeners = new Set();
+      return { getState: () => state, dispatch(a) { state = reducer(state, a); for (const l of listeners) l(); return a; }, subscribe(l) { listeners.add(l); return () => listeners.delete(l); }, replaceReducer() {} };
+    };
+    const todos = new root.LWWMap({ replica: 'r' });
+    const store = redux.bindSlices({ todos })(createStore)((s = { todos: {} }, a) => (a.type === 'add' ? { todos: { ...s.todos, [a.id]: { text: a.text } } } : s));
+    store.dispatch({ type: 'add', id: 't1', text: 'milk' });
+    if (todos.get('t1')?.text !== 'milk') throw new Error('redux binding failed to write');
+    try { store.dispatch({ type: 'add', id: 't2', text: undefined }); throw new Error('no error'); }
+    catch (e) { if (!(e instanceof redux.ReduxBindingError) || e.code !== 'not-json') throw e; }
+    if (store.getState().todos.t2 !== undefined || todos.size !== 1) throw new Error('redux binding took a bad state');
     console.log('ok', Object.keys(root).length, 'exports');
   `;
-  writeFileSync(join(work, 'esm.mjs'), program("import * as root from 'tandem'; import * as crdt from 'tandem/crdt'; import * as ot from 'tandem/ot'; import * as sync from 'tandem/sync';"));
-  writeFileSync(join(work, 'cjs.cjs'), program("const root = require('tandem'); const crdt = require('tandem/crdt'); const ot = require('tandem/ot'); const sync = require('tandem/sync');"));
+  writeFileSync(join(work, 'esm.mjs'), program("import * as root from 'tandem'; import * as crdt from 'tandem/crdt'; import * as ot from 'tandem/ot'; import * as sync from 'tandem/sync'; import * as redux from 'tandem/redux';"));
+  writeFileSync(join(work, 'cjs.cjs'), program("const root = require('tandem'); const crdt = require('tandem/crdt'); const ot = require('tandem/ot'); const sync = require('tandem/sync'); const redux = require('tandem/redux');"));
   const esm = run('node', ['esm.mjs'], work).trim();
   const cjs = run('node', ['cjs.cjs'], work).trim();
   if (!esm.startsWith('ok') || !cjs.startsWith('ok')) throw new Error(`unexpected output: ${esm} / ${cjs}`);
