@@ -1,0 +1,148 @@
+/**
+ * Offline rounds: bob loses the network (`context.setOffline`), keeps editing the text,
+ * the todo list, the chat and the counter, reloads the page while still offline (the
+ * service worker serves it, IndexedDB keeps his edits), while alice edits the same
+ * documents; when bob is back, nothing is lost and both converge. A second round does the
+ * same through the app's own offline switch. Screenshots of every step go under
+ * test-results/offline-network/ and test-results/offline-switch/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForConverged } from './converge.js';
+import { DemoRun } from './demo-run.js';
+import type { DemoTab, TodoView } from './demo-tab.js';
+import { Screenshots } from './screenshots.js';
+import { expectRuns, sortedChars, typeTogether } from './typing.js';
+
+const POLL = { timeout: 30_000, interval: 100 } as const;
+/** A sorted todo list: what both must end with, whatever order concurrent adds took. */
+const byTitle = (todos: readonly TodoView[]): TodoView[] => [...todos].sort((a, b) => a.title.localeCompare(b.title));
+
+describe('offline editing', () => {
+  let run: DemoRun | undefined;
+
+  beforeAll(async () => {
+    run = await DemoRun.start();
+  });
+
+  afterAll(async () => {
+    await run?.close();
+  });
+
+  /** Opens alice and bob on a new room with the same text and one shared todo. */
+  async function meet(test: string): Promise<{ alice: DemoTab; bob: DemoTab; shots: Screenshots }> {
+    if (run === undefined) throw new Error('the demo did not start');
+    const room = DemoRun.room(test);
+    const alice = await run.open(room, 'alice');
+    const bob = await run.open(room, 'bob');
+    const shots = await Screenshots.start(test);
+    await alice.caretAtEnd();
+    await alice.type('Plan:');
+    await alice.addTodo('Shared task');
+    await waitForConverged([alice, bob], (tab) => tab.text(), { ...POLL, what: 'editor text', until: (text) => text === 'Plan:' });
+    await waitForConverged([alice, bob], (tab) => tab.todos(), { ...POLL, what: 'todo list', until: (todos) => todos.length === 1 });
+    for (const tab of [alice, bob]) await expect.poll(() => tab.status(), POLL).toMatch(/^(connected|online)$/);
+    await shots.take('together', [alice, bob]);
+    return { alice, bob, shots };
+  }
+
+  /** Bob's edits while offline; alice's at the same time. */
+  async function editApart(alice: DemoTab, bob: DemoTab): Promise<void> {
+    await alice.caretAtEnd();
+    await bob.caretAtEnd();
+    await typeTogether([
+      [alice, ' alice-online'],
+      [bob, ' bob-offline'],
+    ]);
+    await Promise.all([
+      (async () => {
+        await bob.addTodo('Bob offline todo');
+        await bob.sendChat('sent while offline');
+        await bob.bump(2);
+      })(),
+      (async () => {
+        await alice.addTodo('Alice online todo');
+        await alice.setTodoDone('Shared task', true);
+        await alice.sendChat('alice while bob is away');
+        await alice.bump(1);
+      })(),
+    ]);
+  }
+
+  /** Bob's offline edits, as his page must show them. */
+  async function expectBobsEdits(bob: DemoTab): Promise<void> {
+    expect(await bob.text()).toBe('Plan: bob-offline');
+    expect(byTitle(await bob.todos())).toEqual([
+      { title: 'Bob offline todo', done: false },
+      { title: 'Shared task', done: false },
+    ]);
+    expect((await bob.chat()).filter((message) => message.includes('sent while offline'))).toHaveLength(1);
+    expect(await bob.counter()).toBe(2);
+  }
+
+  /** Both converge on everything either made; pending drops to 0 on both. */
+  async function expectConverged(alice: DemoTab, bob: DemoTab): Promise<void> {
+    const both = [alice, bob];
+    const text = await waitForConverged(both, (tab) => tab.text(), {
+      ...POLL,
+      what: 'editor text',
+      until: (value) => value.length === 'Plan: alice-online bob-offline'.length,
+    });
+    expect(sortedChars(text)).toBe(sortedChars('Plan: alice-online bob-offline'));
+    expectRuns(text, 'Plan:', 'Plan:'.length, [' alice-online', ' bob-offline']);
+    const todos = await waitForConverged(both, (tab) => tab.todos(), { ...POLL, what: 'todo list', until: (list) => list.length === 3 });
+    expect(byTitle(todos)).toEqual([
+      { title: 'Alice online todo', done: false },
+      { title: 'Bob offline todo', done: false },
+      { title: 'Shared task', done: true },
+    ]);
+    const chat = await waitForConverged(both, (tab) => tab.chat(), { ...POLL, what: 'chat', until: (messages) => messages.length === 2 });
+    for (const message of ['sent while offline', 'alice while bob is away']) {
+      expect(chat.filter((shown) => shown.includes(message))).toHaveLength(1);
+    }
+    expect(await waitForConverged(both, (tab) => tab.counter(), { ...POLL, what: 'counter', until: (n) => n === 3 })).toBe(3);
+    for (const tab of both) await expect.poll(() => tab.pending(), POLL).toBe(0);
+  }
+
+  it('keeps edits made without a network, across a reload, and merges them when back online', async () => {
+    const { alice, bob, shots } = await meet('offline network');
+
+    await bob.context.setOffline(true);
+    expect(await bob.page.evaluate<boolean>('navigator.onLine')).toBe(false);
+    await expect.poll(() => bob.status(), { ...POLL, timeout: 15_000 }).toBe('offline');
+    await shots.take('bob offline', [alice, bob]);
+
+    await editApart(alice, bob);
+    await expect.poll(() => bob.pending(), POLL).toBeGreaterThan(0);
+    await expectBobsEdits(bob);
+    await shots.take('edited apart', [alice, bob]);
+
+    await bob.reload();
+    await expect.poll(() => bob.status(), POLL).toBe('offline');
+    await expectBobsEdits(bob);
+    expect(await bob.pending()).toBeGreaterThan(0);
+    await shots.take('bob reloaded offline', [alice, bob]);
+
+    await bob.context.setOffline(false);
+    await expectConverged(alice, bob);
+    await shots.take('back online', [alice, bob]);
+  });
+
+  it('keeps edits made with the app\'s offline switch on and merges them when it is off', async () => {
+    const { alice, bob, shots } = await meet('offline switch');
+
+    await bob.setAppOffline(true);
+    await expect.poll(() => bob.status(), POLL).toBe('offline');
+    await shots.take('bob switched offline', [alice, bob]);
+
+    await editApart(alice, bob);
+    await expect.poll(() => bob.pending(), POLL).toBeGreaterThan(0);
+    await expectBobsEdits(bob);
+    expect(await alice.text()).not.toContain('bob-offline');
+    await shots.take('edited apart', [alice, bob]);
+
+    await bob.setAppOffline(false);
+    await expect.poll(() => bob.status(), POLL).toMatch(/^(connected|online)$/);
+    await expectConverged(alice, bob);
+    await shots.take('switched back online', [alice, bob]);
+  });
+});
