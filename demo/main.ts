@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('closing…');
     demo.close().then(
-      () => process.exit(0),
+      () => {
+        console.log('closed: every accepted change is on disk');
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(error);
         process.exit(1);
