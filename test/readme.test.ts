@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { format } from 'node:util';
+import * as redux from 'redux';
+import ts from 'typescript';
 import { describe, expect, it, vi } from 'vitest';
 import * as tandem from '../src/index.js';
+import * as tandemRedux from '../src/redux/index.js';
 import * as sync from '../src/sync/index.js';
 
 /** The modules an example may import from, by specifier. */
-const MODULES: Record<string, object> = { tandem, 'tandem/sync': sync };
+const MODULES: Record<string, object> = { tandem, 'tandem/sync': sync, 'tandem/redux': tandemRedux, redux };
 
 /**
  * Runs the README's usage example against the source and checks that what it prints is
@@ -21,17 +24,20 @@ describe('README examples', () => {
 
   it.each(blocks.map((code, i) => [i + 1, code] as const))('example %i runs and prints what its comments promise', async (_, code) => {
     const promised = [...code.matchAll(/console\.log\(.*\);? \/\/ (.*)$/gm)].map((m) => m[1]!.trim());
-    // Each import binds names of one of the library's entry points to the source's exports.
+    // Each import binds names of one of the library's entry points (or redux) to the
+    // source's exports; type-only names bind nothing.
     const imports = [...code.matchAll(/^import \{([^}]*)\} from '([^']+)';$/gm)].map((m) => ({
-      names: m[1]!.split(',').map((n) => n.trim()),
+      names: m[1]!
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => !n.startsWith('type ')),
       module: MODULES[m[2]!],
     }));
     expect(imports.every((i) => i.module !== undefined)).toBe(true);
-    // The examples are TypeScript only through type arguments and annotations; strip them to run.
-    const body = code
-      .replace(/^import .*$/gm, '')
-      .replace(/new (\w+)<[^>]+>\(/g, 'new $1(')
-      .replace(/(const \w+): [\w[\]]+ =/g, '$1 =');
+    // TypeScript's own transpiler strips the types (it keeps top-level await as it is).
+    const body = ts.transpileModule(code.replace(/^import .*$/gm, ''), {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+    }).outputText;
     const printed: string[] = [];
     const log = vi.fn((...args: unknown[]) => printed.push(format(...args)));
     const bindings = imports.map((_, k) => `const { ${imports[k]!.names.join(', ')} } = modules[${k}];`).join('\n');
