@@ -188,6 +188,8 @@ class RemoteCursors {
     // A trailing newline needs a character after it to take up its line.
     parts.push(document.createTextNode(`${shown.slice(at)}\u200b`));
     mirror.replaceChildren(...parts);
+    // A name above a caret on the first line would be cut off: show it below instead.
+    for (const mark of mirror.querySelectorAll<HTMLElement>('.remote-cursor')) mark.classList.toggle('first-line', mark.offsetTop < mark.offsetHeight);
     this.scroll();
   }
 
