@@ -22,7 +22,9 @@ export type Entities = Readonly<Record<string, unknown>>;
  * values) and ids deleted. An id is in at most one of the two.
  */
 export interface EntityChanges {
+  /** Entities added or replaced, by id. */
   readonly set: Readonly<Record<string, JsonValue>>;
+  /** Ids removed. */
   readonly deleted: readonly string[];
 }
 

@@ -42,8 +42,8 @@ export interface ActionRelay extends Middleware {
  *
  * Sending: a dispatched action of an allowed type is checked to be JSON, passed on, and
  * once the reducers took it, published to the channel's other members (not back to this
- * store). An action that already carries `meta.tandem` came from the relay and is never
- * sent again.
+ * store); while the client is offline it reaches nobody (channels do not queue). An
+ * action that already carries `meta.tandem` came from the relay and is never sent again.
  *
  * Receiving: an action from the channel is dispatched, with `meta.tandem = { from }` (the
  * sender's client id) added to its `meta`, only when it is an object whose `type` is on

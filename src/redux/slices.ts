@@ -28,6 +28,7 @@ import {
 } from '../codec/index.js';
 import type { MapChange } from '../crdt/map/index.js';
 import { isPlainObject, recordSlice, type Entities, type EntityChanges, type SliceAdapter } from './adapter.js';
+import { diffEntities, type EntityDiff } from './diff.js';
 import { ReduxBindingError, report } from './errors.js';
 
 /** The type of {@link RemoteChangeAction}. */
@@ -57,11 +58,17 @@ export interface RemoteChangeAction extends Action<typeof REMOTE_CHANGE> {
  * with `AWMap` an edit concurrent with a delete keeps the entity.
  */
 export interface EntityDocument {
+  /** Number of entities. */
   readonly size: number;
+  /** The entity stored under an id (frozen), or undefined. */
   get(key: string): JsonValue | undefined;
+  /** Stores an entity; a no-op when it holds an equal value. */
   set(key: string, value: JsonValue): unknown;
+  /** Deletes an entity; returns whether there was one. */
   delete(key: string): boolean;
+  /** `[id, entity]` pairs. */
   entries(): [string, JsonValue][];
+  /** Listens for changes; `keys` names the entities that changed, `origin` who made them. */
   on(event: 'change', listener: (event: MapChange) => void): () => void;
 }
 
@@ -110,6 +117,15 @@ interface Bound {
 const NO_ENTITIES: Entities = Object.freeze({});
 
 /**
+ * What the reducer wrapper learnt while checking a dispatch, for the writes that follow:
+ * canonical copies of the entities it checked, and each new reading's diff.
+ */
+interface Memo {
+  readonly canonical: WeakMap<object, JsonValue>;
+  readonly diffs: WeakMap<Entities, EntityDiff>;
+}
+
+/**
  * A store enhancer binding each named slice to a Tandem map, one entry per entity (the key
  * is the entity's id, the value the entity, a JSON value).
  *
@@ -151,8 +167,7 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
     const bound: Bound[] = config.map((c) => ({ ...c, baseline: undefined, entities: NO_ENTITIES }));
     let active = true;
     let writing = false;
-    // Canonical copies made while checking entities, so that writing them costs no second copy.
-    const canonical = new WeakMap<object, JsonValue>();
+    const memo: Memo = { canonical: new WeakMap(), diffs: new WeakMap() };
     // Root states whose bound slices were checked; a state not among them (the preloaded
     // one) has every entity checked.
     const checked = new WeakSet<object>();
@@ -168,7 +183,7 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
         }
         let output = inner(input, action);
         if (change !== undefined && target !== undefined && state === undefined) output = patchRoot(output, target, change) as S;
-        check(bound, typeof state === 'object' && state !== null && checked.has(state) ? state : undefined, output, canonical);
+        check(bound, typeof state === 'object' && state !== null && checked.has(state) ? state : undefined, output, memo);
         if (typeof output === 'object' && output !== null) checked.add(output);
         return output;
       };
@@ -179,7 +194,7 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
       if (!active) return;
       writing = true;
       try {
-        for (const b of bound) flush(b, store.getState(), canonical, onError);
+        for (const b of bound) flush(b, store.getState(), memo, onError);
       } finally {
         writing = false;
       }
@@ -206,7 +221,7 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
       const set: Record<string, JsonValue> = {};
       let differs = false;
       for (const [id, value] of b.document.entries()) {
-        if (Object.hasOwn(b.entities, id) && sameEntity(b.entities[id], value, canonical)) continue;
+        if (Object.hasOwn(b.entities, id) && sameEntity(b.entities[id], value, memo)) continue;
         defineOwn(set, id, value);
         differs = true;
       }
@@ -317,7 +332,7 @@ function patchRoot(root: unknown, b: Bound, change: EntityChanges): Record<strin
  * values JSON within the default limits.
  * @throws {ReduxBindingError} before the store takes the state.
  */
-function check(bound: readonly Bound[], before: unknown, after: unknown, canonical: WeakMap<object, JsonValue>): void {
+function check(bound: readonly Bound[], before: unknown, after: unknown, memo: Memo): void {
   for (const b of bound) {
     const slice = sliceOf(after, b);
     const previous = isPlainObject(before) && Object.hasOwn(before, b.key) ? before[b.key] : undefined;
@@ -325,9 +340,9 @@ function check(bound: readonly Bound[], before: unknown, after: unknown, canonic
     const was = previous === undefined ? NO_ENTITIES : b.adapter.entities(previous, b.path);
     const now = b.adapter.entities(slice, b.path);
     if (was === now) continue;
-    for (const id of Object.keys(now)) {
+    const diff = diffEntities(was, now);
+    for (const id of diff.changed) {
       const entity = now[id];
-      if (Object.hasOwn(was, id) && was[id] === entity) continue;
       checkId(id, b.path);
       const path = `${b.path}[${JSON.stringify(id)}]`;
       if (entity === undefined) throw new ReduxBindingError('not-json', `${path} is undefined, which is not JSON (delete the id instead)`);
@@ -337,8 +352,9 @@ function check(bound: readonly Bound[], before: unknown, after: unknown, canonic
       } catch (error) {
         throw new ReduxBindingError('not-json', messageOf(error), { cause: error });
       }
-      if (typeof entity === 'object' && entity !== null) canonical.set(entity, value);
+      if (typeof entity === 'object' && entity !== null) memo.canonical.set(entity, value);
     }
+    memo.diffs.set(now, diff);
   }
 }
 
@@ -353,15 +369,15 @@ function checkId(id: string, path: string): void {
 }
 
 /** Whether a store entity equals a document value. */
-function sameEntity(entity: unknown, value: JsonValue, canonical: WeakMap<object, JsonValue>): boolean {
+function sameEntity(entity: unknown, value: JsonValue, memo: Memo): boolean {
   if (entity === value) return true;
   if (typeof entity !== 'object' || entity === null) return false;
-  const copy = canonical.get(entity) ?? ingestValue(entity, 'entity', DEFAULT_LIMITS);
+  const copy = memo.canonical.get(entity) ?? ingestValue(entity, 'entity', DEFAULT_LIMITS);
   return valuesEqual(copy, value);
 }
 
 /** Writes what changed in a bound slice since the document last matched it. */
-function flush(b: Bound, root: unknown, canonical: WeakMap<object, JsonValue>, onError: BindSlicesOptions['onError']): void {
+function flush(b: Bound, root: unknown, memo: Memo, onError: BindSlicesOptions['onError']): void {
   const slice = sliceOf(root, b);
   if (slice === b.baseline) return;
   const now = b.adapter.entities(slice, b.path);
@@ -369,21 +385,22 @@ function flush(b: Bound, root: unknown, canonical: WeakMap<object, JsonValue>, o
   b.baseline = slice;
   b.entities = now;
   if (now === was) return;
+  // The reducer wrapper compared the same two readings when the slice changed by one dispatch.
+  const known = memo.diffs.get(now);
+  const diff = known !== undefined && known.was === was ? known : diffEntities(was, now);
   const fail = (id: string, error: unknown): void =>
     report(onError, new ReduxBindingError('write-failed', `${b.path}[${JSON.stringify(id)}] could not be written to its document: ${messageOf(error)}`, { cause: error }));
-  for (const id of Object.keys(now)) {
+  for (const id of diff.changed) {
     const entity = now[id];
-    if (Object.hasOwn(was, id) && was[id] === entity) continue;
     try {
       const current = b.document.get(id);
-      if (current !== undefined && sameEntity(entity, current, canonical)) continue;
-      b.document.set(id, (typeof entity === 'object' && entity !== null ? canonical.get(entity) : undefined) ?? ingestValue(entity, 'entity', DEFAULT_LIMITS));
+      if (current !== undefined && sameEntity(entity, current, memo)) continue;
+      b.document.set(id, (typeof entity === 'object' && entity !== null ? memo.canonical.get(entity) : undefined) ?? ingestValue(entity, 'entity', DEFAULT_LIMITS));
     } catch (error) {
       fail(id, error);
     }
   }
-  for (const id of Object.keys(was)) {
-    if (Object.hasOwn(now, id)) continue;
+  for (const id of diff.removed) {
     try {
       b.document.delete(id);
     } catch (error) {

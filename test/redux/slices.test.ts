@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AWMap, LWWMap } from '../../src/crdt/index.js';
-import { REMOTE_CHANGE, arraySlice, entityStateSlice } from '../../src/redux/index.js';
+import { REMOTE_CHANGE, arraySlice, entityStateSlice, type BoundSlices } from '../../src/redux/index.js';
 import { eventually, world, type World } from '../sync/client/harness.js';
-import { added, deleted, edited, todoStore, toggled } from './harness.js';
+import { added, deleted, edited, reducer, todoStore, toggled, type Todos } from './harness.js';
 
 let w: World;
 afterEach(async () => {
@@ -164,6 +164,25 @@ describe('bindSlices: teardown and direct writes', () => {
     expect(doc.keys()).toEqual(['t1', 't2']);
   });
 
+  it('a dispatch nested in a listener that runs before the binding’s writes both changes', () => {
+    w = world();
+    const doc = new LWWMap({ replica: 'a' });
+    // An inner enhancer subscribes first and answers each new todo with a follow-up.
+    const followUp: StoreEnhancer = (next) => (r, preloaded) => {
+      const store = next(r, preloaded);
+      store.subscribe(() => {
+        const state = store.getState() as unknown as { todos: Todos };
+        if (state.todos.a !== undefined && state.todos.b === undefined) store.dispatch(added('b', 'follow-up') as Parameters<typeof store.dispatch>[0]);
+      });
+      return store;
+    };
+    const enhancer: StoreEnhancer<{ readonly tandem: BoundSlices }> = compose(bindSlices({ todos: doc }), followUp);
+    const store = legacy_createStore(reducer, enhancer);
+    store.dispatch(added('a', 'first'));
+    expect(Object.keys(store.getState().todos).sort()).toEqual(['a', 'b']);
+    expect(doc.keys()).toEqual(['a', 'b']);
+  });
+
   it('replaceReducer keeps the binding', () => {
     w = world();
     const doc = new LWWMap({ replica: 'a' });
@@ -216,7 +235,7 @@ describe('bindSlices: other slice shapes', () => {
   });
 });
 
-import { combineReducers, legacy_createStore, type UnknownAction } from 'redux';
+import { combineReducers, compose, legacy_createStore, type StoreEnhancer, type UnknownAction } from 'redux';
 import { bindSlices } from '../../src/redux/index.js';
 
 interface Item {
