@@ -190,7 +190,7 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
     };
 
     const store = next(wrap(reducer), preloadedState);
-    const onlyWrites = (): void => {
+    const writeChanges = (): void => {
       if (!active) return;
       writing = true;
       try {
@@ -199,7 +199,7 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
         writing = false;
       }
     };
-    const unsubscribeStore = store.subscribe(onlyWrites);
+    const unsubscribeStore = store.subscribe(writeChanges);
 
     // Remote changes are dispatched as an action of the store whatever its declared action
     // union, as Redux's own init action is.
@@ -207,7 +207,9 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
       store.dispatch(action as unknown as Parameters<typeof store.dispatch>[0]);
     };
 
-    // The initial rule: a document with entries wins; an empty one takes the slice.
+    // The initial rule: a document with entries wins; an empty one takes the slice. Every
+    // baseline is set before the first dispatch, whose writes would otherwise find a
+    // document with entries still unmatched and write the preloaded slice into it.
     const root = store.getState();
     for (const b of bound) {
       const slice = sliceOf(root, b);
@@ -216,8 +218,10 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
       if (b.document.size === 0) {
         b.baseline = undefined;
         b.entities = NO_ENTITIES;
-        continue;
       }
+    }
+    for (const b of bound) {
+      if (b.document.size === 0) continue;
       const set: Record<string, JsonValue> = {};
       let differs = false;
       for (const [id, value] of b.document.entries()) {
@@ -229,7 +233,7 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
       for (const id of Object.keys(b.entities)) if (b.document.get(id) === undefined) deleted.push(id);
       if (differs || deleted.length > 0) dispatch({ type: REMOTE_CHANGE, payload: { slice: b.key, set, deleted } });
     }
-    onlyWrites();
+    writeChanges();
 
     const unsubscribeDocuments = bound.map((b) =>
       b.document.on('change', (event) => {

@@ -137,6 +137,21 @@ describe('bindSlices: the document at creation', () => {
     expect(seeded.dispatched).toEqual([]);
   });
 
+  it('with two bound slices, each document with entries wins, and the empty one takes its slice', () => {
+    w = world();
+    const docs = ['a', 'b', 'c'].map((replica) => new LWWMap({ replica }));
+    docs[0]!.set('x', 'document a');
+    docs[1]!.set('y', 'document b');
+    const keep = (state: Record<string, string> = {}) => state;
+    const store = legacy_createStore(
+      combineReducers({ a: keep, b: keep, c: keep }),
+      { a: { stale: 'a' }, b: { stale: 'b' }, c: { seed: 'c' } },
+      bindSlices({ a: docs[0]!, b: docs[1]!, c: docs[2]! }),
+    );
+    expect(store.getState()).toEqual({ a: { x: 'document a' }, b: { y: 'document b' }, c: { seed: 'c' } });
+    expect(docs.map((d) => d.entries())).toEqual([[['x', 'document a']], [['y', 'document b']], [['seed', 'c']]]);
+  });
+
   it('a document equal to the preloaded slice dispatches nothing', () => {
     w = world();
     const doc = new LWWMap({ replica: 'a' });
