@@ -74,3 +74,17 @@ export function codeOf(run: () => unknown): string {
   }
   throw new Error('no error was thrown');
 }
+
+/** The same todo app with its slice as `{ ids, entities }`, as Redux Toolkit's entity adapter keeps it. */
+export interface TodoTable {
+  readonly ids: readonly string[];
+  readonly entities: Todos;
+}
+
+export function todoTable(state: TodoTable = { ids: [], entities: {} }, action: UnknownAction): TodoTable {
+  const entities = todos(state.entities, action);
+  if (entities === state.entities) return state;
+  const ids = state.ids.filter((id) => Object.hasOwn(entities, id));
+  for (const id of Object.keys(entities)) if (!ids.includes(id)) ids.push(id);
+  return { ids, entities };
+}

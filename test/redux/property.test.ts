@@ -3,13 +3,16 @@
  * random local actions (add, edit, toggle, delete on a few shared ids) while the updates
  * their documents make travel through a network that delivers them in any order, and
  * sometimes twice. Once every update is delivered, every store's slice equals its
- * document's entries, and all of them are equal.
+ * document's entries, and all of them are equal. Slices are records by id, or
+ * `{ ids, entities }` (whose ids each store orders its own way).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AWMap, LWWMap } from '../../src/crdt/index.js';
 import { runs } from '../helpers/property.js';
-import { added, deleted, edited, todoStore, toggled } from './harness.js';
+import { combineReducers, legacy_createStore, type Store } from 'redux';
+import { bindSlices, entityStateSlice, type ReduxBindingError } from '../../src/redux/index.js';
+import { added, deleted, edited, todoStore, todoTable, toggled, type TodoTable, type Todos } from './harness.js';
 
 type Step =
   | { readonly kind: 'act'; readonly store: number; readonly action: 'add' | 'edit' | 'toggle' | 'delete'; readonly id: string; readonly text: string }
@@ -36,10 +39,40 @@ interface Message {
   readonly update: Uint8Array;
 }
 
+/** A store bound to `doc`: its todos by id, and the faults the binding reported. */
+interface Bound {
+  readonly store: Store;
+  entities(): Todos;
+  readonly errors: readonly ReduxBindingError[];
+}
+
+function recordStore(doc: LWWMap | AWMap): Bound {
+  const { store, errors } = todoStore(doc);
+  return { store, errors, entities: () => store.getState().todos };
+}
+
+function tableStore(doc: LWWMap | AWMap): Bound {
+  const errors: ReduxBindingError[] = [];
+  const store = legacy_createStore(
+    combineReducers({ todos: todoTable }),
+    bindSlices({ todos: { document: doc, adapter: entityStateSlice() } }, { onError: (e) => errors.push(e) }),
+  );
+  return {
+    store,
+    errors,
+    entities: () => {
+      const table: TodoTable = store.getState().todos;
+      expect([...table.ids].sort()).toEqual(Object.keys(table.entities).sort());
+      return table.entities;
+    },
+  };
+}
+
 describe.each([
-  ['LWWMap', LWWMap],
-  ['AWMap', AWMap],
-] as const)('bound stores over %s converge', (_, Type) => {
+  ['records in an LWWMap', LWWMap, recordStore],
+  ['records in an AWMap', AWMap, recordStore],
+  ['{ ids, entities } in an LWWMap', LWWMap, tableStore],
+] as const)('bound stores converge: %s', (_, Type, bind) => {
   it('at quiescence every slice equals every document', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 3 }), fc.array(step, { minLength: 10, maxLength: 60 }), (count, steps) => {
@@ -59,13 +92,12 @@ describe.each([
             version = doc.version();
           });
         });
-        const stores = docs.map((doc) => todoStore(doc));
+        const stores = docs.map((doc) => bind(doc));
         const deliver = (message: Message) => docs[message.to]!.apply(message.update);
         for (const s of steps) {
           if (s.kind === 'act') {
-            const store = stores[s.store % count]!.store;
             const action = { add: added(s.id, s.text), edit: edited(s.id, s.text), toggle: toggled(s.id), delete: deleted(s.id) }[s.action];
-            store.dispatch(action);
+            stores[s.store % count]!.store.dispatch(action);
           } else if (s.kind === 'deliver' && inFlight.length > 0) {
             const [message] = inFlight.splice(s.pick % inFlight.length, 1);
             delivered.push(message!);
@@ -78,7 +110,7 @@ describe.each([
         const entries = docs.map((doc) => Object.fromEntries(doc.entries()));
         for (let i = 0; i < count; i++) {
           expect(docs[i]!.pending).toBe(0);
-          expect(stores[i]!.store.getState().todos).toEqual(entries[i]);
+          expect(stores[i]!.entities()).toEqual(entries[i]);
           expect(entries[i]).toEqual(entries[0]);
           expect(stores[i]!.errors).toEqual([]);
         }
