@@ -8,7 +8,7 @@ import { VersionVector } from '../clock/index.js';
 import { ReplicatedBase, type Origin, type ReplicatedOptions } from '../replicated.js';
 import { deltaBase } from '../wire.js';
 import type { DeletionRecord, ItemId, RangeRecord, RunRecord, SequenceModel } from './model.js';
-import { NONE, SpanTree, type Leaf, type Span } from './tree.js';
+import { NONE, SpanTree, type IndexEntry, type Leaf, type Span } from './tree.js';
 
 /** One step of a change in Quill Delta form: keep, insert or delete items. */
 export type DeltaOp<C> = { readonly retain: number } | { readonly insert: C } | { readonly delete: number };
@@ -29,14 +29,6 @@ export type SequenceChange<C> = readonly DeltaOp<C>[] & { readonly origin: Origi
 export type Anchor =
   | { readonly replica: string; readonly counter: number; readonly assoc: 'before' | 'after' }
   | { readonly edge: 'start' | 'end' };
-
-/** An index entry: consecutive counters of one replica and the spans holding them. */
-interface Run<C> {
-  start: number;
-  end: number;
-  /** Spans holding the run's items, by counter. */
-  pieces: Span<C>[];
-}
 
 /** Spans {@link Sequence.checkBetween} walks at most between a run's origins. */
 const BETWEEN_LIMIT = 4096;
@@ -63,7 +55,7 @@ function byCounter(items: readonly { ctr: number }[], ctr: number): number {
   return hi;
 }
 
-function runAt<C>(runs: readonly Run<C>[], ctr: number): number {
+function runAt<C>(runs: readonly IndexEntry<C>[], ctr: number): number {
   let lo = 0;
   let hi = runs.length - 1;
   while (lo <= hi) {
@@ -104,7 +96,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   /** Local replica numbers in the order of their ids, rebuilt when a replica is added. */
   private sortedNames: number[] = [];
   /** Per replica: the id index. */
-  private readonly index: Run<C>[][] = [];
+  private readonly index: IndexEntry<C>[][] = [];
   /** Per replica: its deletions, `STRIDE` numbers each, by counter. */
   private readonly deletions: number[][] = [];
 
@@ -235,21 +227,30 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       // The common case: the replica's newest items.
       tail.end += span.len;
       tail.pieces.push(span);
+      span.entry = tail;
       return;
     }
-    const r = runAt(runs, span.ctr);
-    const run = runs[r];
-    if (run !== undefined && run.end === span.ctr) {
-      run.end += span.len;
-      run.pieces.push(span);
+    let entry: IndexEntry<C>;
+    if (tail === undefined || tail.end < span.ctr) {
+      entry = { start: span.ctr, end: span.ctr + span.len, pieces: [span] };
+      runs.push(entry);
     } else {
-      runs.splice(r + 1, 0, { start: span.ctr, end: span.ctr + span.len, pieces: [span] });
+      const r = runAt(runs, span.ctr);
+      const run = runs[r];
+      if (run !== undefined && run.end === span.ctr) {
+        entry = run;
+        run.end += span.len;
+        run.pieces.push(span);
+      } else {
+        entry = { start: span.ctr, end: span.ctr + span.len, pieces: [span] };
+        runs.splice(r + 1, 0, entry);
+      }
     }
+    span.entry = entry;
   }
 
-  private runOf(span: Span<C>): Run<C> {
-    const runs = this.index[span.rep]!;
-    return runs[runAt(runs, span.ctr)]!;
+  private runOf(span: Span<C>): IndexEntry<C> {
+    return span.entry!;
   }
 
   /** Splits `span` (at `index` of its leaf) before its item `offset`; returns the right part. */
@@ -265,6 +266,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       deleted: span.deleted,
       content: span.deleted ? undefined : this.cut(span.content!, offset, span.len),
       leaf: span.leaf,
+      entry: span.entry,
       mark: 0,
     };
     if (!span.deleted) span.content = this.cut(span.content!, 0, offset);
@@ -379,7 +381,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       }
     }
     tree.touched(leaf);
-    const span: Span<C> = { rep: 0, ctr, len: n, leftRep, leftCtr, rightRep, rightCtr, deleted: false, content, leaf, mark: 0 };
+    const span: Span<C> = { rep: 0, ctr, len: n, leftRep, leftCtr, rightRep, rightCtr, deleted: false, content, leaf, entry: undefined, mark: 0 };
     tree.insertAt(leaf, at, span);
     this.addRun(span);
     this.emitLocal(index, content, 0);
@@ -741,6 +743,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         deleted: r.deleted,
         content,
         leaf: this.tree.last,
+        entry: undefined,
         mark: 0,
       };
       fresh.push(run);
@@ -812,10 +815,13 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     for (const root of fresh) {
       if (root.mark !== 0) continue;
       // Most runs come after their origins already (runs are listed by counter, and
-      // origins are older): place them without the stack.
+      // origins are older): place them without the stack. An origin of the run's own
+      // replica with a lower counter is here or in a run placed before this one, if
+      // anywhere: without characters to keep whole, integrate() looks it up (and refuses
+      // an item that exists nowhere) instead of finding it twice.
       checkOrder(root);
-      const left = dependency(root.leftRep, root.leftCtr, 'left');
-      const right = dependency(root.rightRep, root.rightCtr, 'right');
+      const left = !pairs && root.leftRep === root.rep && root.leftCtr < root.ctr ? undefined : dependency(root.leftRep, root.leftCtr, 'left');
+      const right = !pairs && root.rightRep === root.rep && root.rightCtr < root.ctr ? undefined : dependency(root.rightRep, root.rightCtr, 'right');
       if ((left === undefined || left.mark === 2) && (right === undefined || right.mark === 2)) {
         root.mark = 2;
         order.push(root);
@@ -980,6 +986,17 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   }
 
   /**
+   * The span holding an origin of a run being integrated.
+   * @throws {DecodeError} when no inserted item has that id (plan() leaves some origins
+   *   to be checked here).
+   */
+  private origin(rep: number, ctr: number): Span<C> {
+    const span = this.find(rep, ctr);
+    if (span === undefined) throw new DecodeError('invalid-value', `origin (${this.names[rep]!}, ${ctr}) is not an inserted item here or in the update`);
+    return span;
+  }
+
+  /**
    * Puts a run where FugueMax orders it among the items between its origins (the
    * YjsMod integration, proved equal to FugueMax by Weidner, Gentle and Kleppmann).
    */
@@ -988,7 +1005,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     let prev: Span<C> | undefined;
     let prevAt = -1;
     if (run.leftRep !== NONE) {
-      prev = this.find(run.leftRep, run.leftCtr)!;
+      prev = this.origin(run.leftRep, run.leftCtr);
       prevAt = prev.leaf.spans.indexOf(prev);
       const offset = run.leftCtr - prev.ctr;
       if (offset < prev.len - 1) {
@@ -999,7 +1016,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     }
     let right: Span<C> | undefined;
     if (run.rightRep !== NONE) {
-      right = this.find(run.rightRep, run.rightCtr)!;
+      right = this.origin(run.rightRep, run.rightCtr);
       const offset = run.rightCtr - right.ctr;
       if (offset > 0) {
         const leaf = prev?.leaf;

@@ -32,8 +32,18 @@ export interface Span<C> {
   content: C | undefined;
   /** The leaf holding the span. */
   leaf: Leaf<C>;
+  /** The id-index entry holding the span; undefined until the span is indexed. */
+  entry: IndexEntry<C> | undefined;
   /** Scratch while an update is ordered for integration: 0 new, 1 visiting, 2 ordered. */
   mark: number;
+}
+
+/** An id-index entry: consecutive counters `start .. end − 1` of one replica and the spans holding them. */
+export interface IndexEntry<C> {
+  start: number;
+  end: number;
+  /** Spans holding the entry's items, by counter. */
+  pieces: Span<C>[];
 }
 
 /** A leaf: spans in document order. */
