@@ -1,7 +1,8 @@
+import { applyMiddleware, combineReducers, compose, legacy_createStore, type Middleware, type StoreEnhancer, type UnknownAction } from 'redux';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AWMap, LWWMap } from '../../src/crdt/index.js';
-import { REMOTE_CHANGE, arraySlice, entityStateSlice, type BoundSlices } from '../../src/redux/index.js';
-import { eventually, world, type World } from '../sync/client/harness.js';
+import { REMOTE_CHANGE, arraySlice, bindSlices, entityStateSlice, type BoundSlices } from '../../src/redux/index.js';
+import { world, type World } from '../sync/client/harness.js';
 import { added, deleted, edited, reducer, todoStore, toggled, type Todos } from './harness.js';
 
 let w: World;
@@ -152,6 +153,25 @@ describe('bindSlices: the document at creation', () => {
     expect(docs.map((d) => d.entries())).toEqual([[['x', 'document a']], [['y', 'document b']], [['seed', 'c']]]);
   });
 
+  it('after a reload, the stored document fills a fresh store, offline', async () => {
+    w = world();
+    const first = w.client();
+    const doc = await first.client.open('todos', LWWMap);
+    const before = todoStore(doc);
+    before.store.dispatch(added('t1', 'milk'));
+    await first.client.close();
+    const { client, transport } = w.client({ storage: first.storage });
+    transport.reachable = false;
+    const reloaded = todoStore(await client.open('todos', LWWMap));
+    expect(reloaded.store.getState().todos).toEqual({ t1: { text: 'milk', done: false } });
+    reloaded.store.dispatch(toggled('t1'));
+    transport.reachable = true;
+    await client.synced();
+    const other = w.client().client;
+    const seenElsewhere = await other.open('todos', LWWMap);
+    expect(seenElsewhere.get('t1')).toEqual({ text: 'milk', done: true });
+  });
+
   it('a document equal to the preloaded slice dispatches nothing', () => {
     w = world();
     const doc = new LWWMap({ replica: 'a' });
@@ -198,6 +218,26 @@ describe('bindSlices: teardown and direct writes', () => {
     expect(doc.keys()).toEqual(['a', 'b']);
   });
 
+  it('composed inside applyMiddleware (Redux’s usual order) it syncs the same; the middleware only miss remote changes', () => {
+    w = world();
+    const doc = new LWWMap({ replica: 'a' });
+    const seenByMiddleware: string[] = [];
+    const log: Middleware = () => (next) => (action) => {
+      seenByMiddleware.push((action as UnknownAction).type);
+      return next(action);
+    };
+    const enhancer: StoreEnhancer<{ readonly tandem: BoundSlices }> = compose(applyMiddleware(log), bindSlices({ todos: doc }));
+    const store = legacy_createStore(reducer, enhancer);
+    store.dispatch(added('t1', 'milk'));
+    doc.set('t2', { text: 'eggs', done: false });
+    expect(doc.keys()).toEqual(['t1', 't2']);
+    expect(Object.keys(store.getState().todos).sort()).toEqual(['t1', 't2']);
+    expect(store.getState().seen).toBe(1);
+    expect(seenByMiddleware).toEqual(['todo/added']);
+    store.tandem.unbind();
+    expect(store.tandem.bound).toBe(false);
+  });
+
   it('replaceReducer keeps the binding', () => {
     w = world();
     const doc = new LWWMap({ replica: 'a' });
@@ -214,9 +254,8 @@ describe('bindSlices: other slice shapes', () => {
     w = world();
     const a = new LWWMap({ replica: 'a' });
     const b = new LWWMap({ replica: 'b' });
-    const s = (doc: LWWMap) => todoStoreOf(doc);
-    const alice = s(a);
-    const bob = s(b);
+    const alice = entityStore(a, 'alice');
+    const bob = entityStore(b, 'bob');
     alice.dispatch({ type: 'add', id: 'x', text: 'one' });
     alice.dispatch({ type: 'add', id: 'y', text: 'two' });
     b.apply(a.encode());
@@ -224,9 +263,6 @@ describe('bindSlices: other slice shapes', () => {
     bob.dispatch({ type: 'remove', id: 'x' });
     a.apply(b.encode());
     expect(alice.getState().list).toEqual({ ids: ['y'], entities: { y: { text: 'two' } }, status: 'alice' });
-    function todoStoreOf(doc: LWWMap) {
-      return entityStore(doc, doc === a ? 'alice' : 'bob');
-    }
   });
 
   it('arraySlice keeps entities in an array by their id field', () => {
@@ -249,9 +285,6 @@ describe('bindSlices: other slice shapes', () => {
     expect(bob.getState().items).toEqual([{ key: 'k0', n: 1 }]);
   });
 });
-
-import { combineReducers, compose, legacy_createStore, type StoreEnhancer, type UnknownAction } from 'redux';
-import { bindSlices } from '../../src/redux/index.js';
 
 interface Item {
   readonly text: string;
