@@ -57,7 +57,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'null-prototype object'}`;
+  if (isPlainObject(value)) return 'an object';
+  if (typeof value === 'object') return `a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'class instance'}`;
   return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }
 
@@ -76,7 +77,7 @@ function patchRecord(entities: Entities, changes: EntityChanges): Record<string,
 
 /**
  * The default shape: the slice is a plain object of entities by id, each entity any JSON
- * value. Entities added by a change go after the others, in id order.
+ * value.
  */
 export const recordSlice: SliceAdapter = {
   entities(slice, path) {
@@ -97,7 +98,8 @@ interface EntityState {
  * The `{ ids, entities }` shape of Redux Toolkit's `createEntityAdapter`: `entities` holds
  * the entities by id, `ids` their order. Ids must be strings (document keys are), and
  * `ids` must list exactly the keys of `entities`. Entities added by a change are appended
- * to `ids` in id order; fields other than `ids` and `entities` stay local to each store.
+ * to `ids` in id order (a sorted entity adapter's order is not kept: sort in a selector);
+ * fields other than `ids` and `entities` stay local to each store.
  */
 export function entityStateSlice(): SliceAdapter {
   const checked = new WeakSet<object>();
