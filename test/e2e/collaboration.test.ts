@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForConverged } from './converge.js';
 import { DemoRun } from './demo-run.js';
-import type { DemoTab } from './demo-tab.js';
+import { testId, type DemoTab } from './demo-tab.js';
 import { Screenshots } from './screenshots.js';
 import { expectRuns, sortedChars, typeTogether } from './typing.js';
 
@@ -37,7 +37,7 @@ describe('two people editing together', () => {
 
   it('connects both and lists both in presence', async () => {
     for (const tab of both()) {
-      await expect.poll(() => tab.status(), POLL).toMatch(/^(connected|online)$/);
+      await expect.poll(() => tab.status(), POLL).toBe('connected');
       await expect.poll(() => tab.presence(), POLL).toEqual(['alice', 'bob']);
     }
     await shots.take('connected', both());
@@ -145,6 +145,40 @@ describe('two people editing together', () => {
     });
     expect(reordered.map((todo) => todo.title).slice(1).sort()).toEqual(['Buy milk', 'Walk the dog', 'Write report']);
     await shots.take('todo moved to the top', both());
+  });
+
+  it('keeps a todo\'s title edit open while the other person moves that todo', async () => {
+    await alice.addTodo('Being renamed');
+    await waitForConverged(both(), (tab) => tab.todos(), {
+      ...POLL,
+      what: 'todo list',
+      until: (todos) => todos.at(-1)?.title === 'Being renamed',
+    });
+    const row = alice.todo('Being renamed');
+    await row.locator(testId('todo-edit')).click();
+    await row.locator(testId('todo-edit-input')).fill('Renamed while moving');
+    await bob.moveTodo('Being renamed', 'up');
+    await waitForConverged(both(), (tab) => tab.todos(), {
+      ...POLL,
+      what: 'todo list',
+      // Whatever its title by then: the row has moved off the end of the list.
+      until: (todos) => !['Being renamed', 'Renamed while moving'].includes(todos.at(-1)?.title ?? ''),
+    });
+    // Alice is still typing: her input is open, focused and holds what she typed.
+    const input = alice.byTestId('todo-edit-input');
+    expect(await input.count()).toBe(1);
+    expect(await input.inputValue()).toBe('Renamed while moving');
+    expect(await input.evaluate((element: { readonly ownerDocument: { readonly activeElement: unknown } }) => element.ownerDocument.activeElement === element)).toBe(true);
+    await input.press('Enter');
+    const todos = await waitForConverged(both(), (tab) => tab.todos(), {
+      ...POLL,
+      what: 'todo list',
+      until: (list) => list.some((todo) => todo.title === 'Renamed while moving'),
+    });
+    expect(todos.at(-2)).toEqual({ title: 'Renamed while moving', done: false });
+    await alice.deleteTodo('Renamed while moving');
+    await waitForConverged(both(), (tab) => tab.todos(), { ...POLL, what: 'todo list', until: (list) => list.length === 4 });
+    await shots.take('todo renamed while moved', both());
   });
 
   it('adds both people\'s counter clicks and shows both chats in one order', async () => {
