@@ -40,7 +40,9 @@ describe('offline editing', () => {
     await alice.addTodo('Shared task');
     await waitForConverged([alice, bob], (tab) => tab.text(), { ...POLL, what: 'editor text', until: (text) => text === 'Plan:' });
     await waitForConverged([alice, bob], (tab) => tab.todos(), { ...POLL, what: 'todo list', until: (todos) => todos.length === 1 });
-    for (const tab of [alice, bob]) await expect.poll(() => tab.status(), POLL).toMatch(/^(connected|online)$/);
+    for (const tab of [alice, bob]) await expect.poll(() => tab.status(), POLL).toBe('connected');
+    // The service worker has the page shell once it is active, so the page can reload offline.
+    expect(await bob.page.evaluate<boolean>('navigator.serviceWorker.ready.then(() => true)')).toBe(true);
     await shots.take('together', [alice, bob]);
     return { alice, bob, shots };
   }
@@ -68,9 +70,9 @@ describe('offline editing', () => {
     ]);
   }
 
-  /** Bob's offline edits, as his page must show them. */
-  async function expectBobsEdits(bob: DemoTab): Promise<void> {
-    expect(await bob.text()).toBe('Plan: bob-offline');
+  /** Bob's offline edits (his text `Plan:` and `run`), as his page must show them. */
+  async function expectBobsEdits(bob: DemoTab, run = ' bob-offline'): Promise<void> {
+    expect(await bob.text()).toBe(`Plan:${run}`);
     expect(byTitle(await bob.todos())).toEqual([
       { title: 'Bob offline todo', done: false },
       { title: 'Shared task', done: false },
@@ -79,16 +81,16 @@ describe('offline editing', () => {
     expect(await bob.counter()).toBe(2);
   }
 
-  /** Both converge on everything either made; pending drops to 0 on both. */
-  async function expectConverged(alice: DemoTab, bob: DemoTab): Promise<void> {
+  /** Both converge on everything either made (bob typed `bobRun`); pending drops to 0 on both. */
+  async function expectConverged(alice: DemoTab, bob: DemoTab, bobRun = ' bob-offline'): Promise<void> {
     const both = [alice, bob];
     const text = await waitForConverged(both, (tab) => tab.text(), {
       ...POLL,
       what: 'editor text',
-      until: (value) => value.length === 'Plan: alice-online bob-offline'.length,
+      until: (value) => value.length === `Plan: alice-online${bobRun}`.length,
     });
-    expect(sortedChars(text)).toBe(sortedChars('Plan: alice-online bob-offline'));
-    expectRuns(text, 'Plan:', 'Plan:'.length, [' alice-online', ' bob-offline']);
+    expect(sortedChars(text)).toBe(sortedChars(`Plan: alice-online${bobRun}`));
+    expectRuns(text, 'Plan:', 'Plan:'.length, [' alice-online', bobRun]);
     const todos = await waitForConverged(both, (tab) => tab.todos(), { ...POLL, what: 'todo list', until: (list) => list.length === 3 });
     expect(byTitle(todos)).toEqual([
       { title: 'Alice online todo', done: false },
@@ -119,11 +121,20 @@ describe('offline editing', () => {
     await bob.reload();
     await expect.poll(() => bob.status(), POLL).toBe('offline');
     await expectBobsEdits(bob);
-    expect(await bob.pending()).toBeGreaterThan(0);
+    const waiting = await bob.pending();
+    expect(waiting).toBeGreaterThan(0);
     await shots.take('bob reloaded offline', [alice, bob]);
 
+    // The restored outbox takes more edits.
+    await bob.caretAtEnd();
+    await bob.type(' +1');
+    await expect.poll(() => bob.pending(), POLL).toBeGreaterThan(waiting);
+    await expectBobsEdits(bob, ' bob-offline +1');
+
     await bob.context.setOffline(false);
-    await expectConverged(alice, bob);
+    await expect.poll(() => bob.status(), POLL).toBe('connected');
+    await expectConverged(alice, bob, ' bob-offline +1');
+    await expect.poll(() => alice.presence(), POLL).toEqual(['alice', 'bob']);
     await shots.take('back online', [alice, bob]);
   });
 
@@ -132,6 +143,9 @@ describe('offline editing', () => {
 
     await bob.setAppOffline(true);
     await expect.poll(() => bob.status(), POLL).toBe('offline');
+    // Switching off closes the connection: alice no longer sees bob or his cursor.
+    await expect.poll(() => alice.presence(), POLL).toEqual(['alice']);
+    expect(await alice.remoteCursors()).toEqual([]);
     await shots.take('bob switched offline', [alice, bob]);
 
     await editApart(alice, bob);
@@ -141,8 +155,9 @@ describe('offline editing', () => {
     await shots.take('edited apart', [alice, bob]);
 
     await bob.setAppOffline(false);
-    await expect.poll(() => bob.status(), POLL).toMatch(/^(connected|online)$/);
+    await expect.poll(() => bob.status(), POLL).toBe('connected');
     await expectConverged(alice, bob);
+    await expect.poll(() => alice.presence(), POLL).toEqual(['alice', 'bob']);
     await shots.take('switched back online', [alice, bob]);
   });
 });
