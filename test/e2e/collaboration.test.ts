@@ -64,6 +64,22 @@ describe('two people editing together', () => {
     await shots.take('typed at two places', both());
   });
 
+  it('deletes at one place while the other person types at another', async () => {
+    await alice.caretAt('Hello brave new'.length);
+    await bob.caretAtEnd();
+    await typeTogether([
+      [alice, ['Backspace', 'Backspace', 'Backspace', 'Backspace']],
+      [bob, ' See you.'],
+    ]);
+    const text = await waitForConverged(both(), (tab) => tab.text(), {
+      ...POLL,
+      what: 'editor text',
+      until: (value) => value.endsWith('See you.') && !value.includes('new'),
+    });
+    expect(text).toBe('Hello brave world. Goodbye. See you.');
+    await shots.take('deleted while the other typed', both());
+  });
+
   it('shows each person the other one\'s cursor', async () => {
     await expect.poll(() => alice.remoteCursors(), POLL).toEqual(['bob']);
     await expect.poll(() => bob.remoteCursors(), POLL).toEqual(['alice']);
@@ -94,7 +110,7 @@ describe('two people editing together', () => {
     await Promise.all([
       (async () => {
         await alice.addTodo('Buy milk');
-        await alice.addTodo('Write report');
+        await alice.addTodo('Write report', 'button');
       })(),
       (async () => {
         await bob.addTodo('Walk the dog');
@@ -109,6 +125,8 @@ describe('two people editing together', () => {
     });
     expect(added.map((todo) => todo.title).sort()).toEqual(['Buy milk', 'Call mom', 'Old idea', 'Walk the dog', 'Write report']);
     expect(added.every((todo) => !todo.done)).toBe(true);
+    const ids = await waitForConverged(both(), (tab) => tab.todoIds(), { ...POLL, what: 'todo ids' });
+    expect(new Set(ids).size).toBe(5);
     await shots.take('todos added', both());
 
     await Promise.all([
@@ -135,6 +153,10 @@ describe('two people editing together', () => {
       { title: 'Write report', done: true },
     ]);
     await shots.take('todos edited together', both());
+
+    await alice.renameTodo('Walk the dog', 'Not this', 'Escape');
+    expect(await alice.byTestId('todo-edit-input').count()).toBe(0);
+    expect(await alice.todos()).toEqual(edited);
 
     for (let i = await indexOf(bob, 'Call mom tonight'); i > 0; i -= 1) await bob.moveTodo('Call mom tonight', 'up');
     await bob.setTodoDone('Buy milk', false);

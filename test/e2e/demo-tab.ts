@@ -132,6 +132,11 @@ export class DemoTab {
     await this.page.keyboard.type(text);
   }
 
+  /** Presses one key at the caret (a Playwright key name such as `Backspace`, or a character). */
+  async press(key: string): Promise<void> {
+    await this.page.keyboard.press(key);
+  }
+
   /** The todo list in display order. */
   async todos(): Promise<TodoView[]> {
     return this.byTestId('todo-item').evaluateAll((items: readonly PageElement[]) =>
@@ -142,6 +147,13 @@ export class DemoTab {
     );
   }
 
+  /** The todos' ids (`data-id`) in display order. */
+  async todoIds(): Promise<string[]> {
+    return this.byTestId('todo-item').evaluateAll((items: readonly { getAttribute(name: string): string | null }[]) =>
+      items.map((item) => item.getAttribute('data-id') ?? ''),
+    );
+  }
+
   /** The todo item whose title is exactly `title`. */
   todo(title: string): Locator {
     return this.byTestId('todo-item').filter({
@@ -149,11 +161,12 @@ export class DemoTab {
     });
   }
 
-  /** Adds a todo: types the title into the input and presses Enter. */
-  async addTodo(title: string): Promise<void> {
+  /** Adds a todo: types the title into the input, then presses Enter or clicks the add button. */
+  async addTodo(title: string, submit: 'enter' | 'button' = 'enter'): Promise<void> {
     const input = this.byTestId('todo-input');
     await input.fill(title);
-    await input.press('Enter');
+    if (submit === 'enter') await input.press('Enter');
+    else await this.byTestId('todo-add').click();
   }
 
   /** Ticks or unticks a todo's done box. */
@@ -161,13 +174,16 @@ export class DemoTab {
     await this.todo(title).locator(testId('todo-toggle')).setChecked(done);
   }
 
-  /** Renames a todo through its edit button: types the new title and presses Enter. */
-  async renameTodo(title: string, next: string): Promise<void> {
+  /**
+   * Renames a todo through its edit button: types the new title, then presses Enter to
+   * commit or Escape to cancel.
+   */
+  async renameTodo(title: string, next: string, finish: 'Enter' | 'Escape' = 'Enter'): Promise<void> {
     const item = this.todo(title);
     await item.locator(testId('todo-edit')).click();
     const input = item.locator(testId('todo-edit-input'));
     await input.fill(next);
-    await input.press('Enter');
+    await input.press(finish);
   }
 
   /** Moves a todo one place up or down with its arrow buttons. */

@@ -3,7 +3,7 @@
  * the todo list, the chat and the counter, reloads the page while still offline (the
  * service worker serves it, IndexedDB keeps his edits), while alice edits the same
  * documents; when bob is back, nothing is lost and both converge. A second round does the
- * same through the app's own offline switch. Screenshots of every step go under
+ * same through the app's own offline switch (reloading from the server, the switch kept). Screenshots of every step go under
  * test-results/offline-network/ and test-results/offline-switch/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,15 @@ describe('offline editing', () => {
     await expectBobsEdits(bob);
     expect(await alice.text()).not.toContain('bob-offline');
     await shots.take('edited apart', [alice, bob]);
+
+    // The switch is kept for the tab (demo/README.md): after a reload bob is still offline.
+    await bob.reload();
+    expect(await bob.byTestId('offline-toggle').isChecked()).toBe(true);
+    await expect.poll(() => bob.status(), POLL).toBe('offline');
+    await expectBobsEdits(bob);
+    expect(await bob.pending()).toBeGreaterThan(0);
+    expect(await alice.text()).not.toContain('bob-offline');
+    await shots.take('bob reloaded switched offline', [alice, bob]);
 
     await bob.setAppOffline(false);
     await expect.poll(() => bob.status(), POLL).toBe('connected');

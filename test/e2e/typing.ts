@@ -5,17 +5,28 @@ import { expect } from 'vitest';
 import type { DemoTab } from './demo-tab.js';
 
 /**
- * Types each tab's text at its caret, one character per tab at a time: every tab types its
- * next character at the same moment, then all wait `pause` ms (so some keystrokes cross on
+ * What one person does at the keyboard: a string is typed character by character; an
+ * array lists keys to press one after another (Playwright key names such as `Backspace`,
+ * or single characters).
+ */
+export type Keystrokes = string | readonly string[];
+
+/**
+ * Each tab presses its keystrokes at its caret, one per tab at a time: every tab presses
+ * its next key at the same moment, then all wait `pause` ms (so some keystrokes cross on
  * the wire and some arrive before the other person's next one).
  */
-export async function typeTogether(typists: readonly (readonly [DemoTab, string])[], pause = 25): Promise<void> {
-  const longest = Math.max(0, ...typists.map(([, text]) => text.length));
+export async function typeTogether(typists: readonly (readonly [DemoTab, Keystrokes])[], pause = 25): Promise<void> {
+  const longest = Math.max(0, ...typists.map(([, keys]) => keys.length));
   for (let i = 0; i < longest; i += 1) {
-    await Promise.all(typists.map(async ([tab, text]) => {
-      const key = text[i];
-      if (key !== undefined) await tab.type(key);
-    }));
+    await Promise.all(
+      typists.map(async ([tab, keys]) => {
+        const key = keys[i];
+        if (key === undefined) return;
+        if (typeof keys === 'string') await tab.type(key);
+        else await tab.press(key);
+      }),
+    );
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
