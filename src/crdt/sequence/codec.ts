@@ -50,6 +50,36 @@ const VISIBILITY_DELETED = 1;
 const VISIBILITY_MIXED = 2;
 const VISIBILITY_UNUSED = 3;
 
+/** An item id as the decoder makes it: a class, so that every id has one shape and is cheap to make. */
+class Id implements ItemId {
+  readonly replica: string;
+  readonly counter: number;
+  constructor(replica: string, counter: number) {
+    this.replica = replica;
+    this.counter = counter;
+  }
+}
+
+/** A run as the decoder makes it (its content is filled in once the content is read). */
+class Run<C> implements RunRecord<C> {
+  readonly replica: string;
+  readonly counter: number;
+  readonly length: number;
+  readonly left: ItemId | undefined;
+  readonly right: ItemId | undefined;
+  readonly deleted: boolean;
+  content: C | undefined;
+  constructor(replica: string, counter: number, length: number, left: ItemId | undefined, right: ItemId | undefined, deleted: boolean) {
+    this.replica = replica;
+    this.counter = counter;
+    this.length = length;
+    this.left = left;
+    this.right = right;
+    this.deleted = deleted;
+    this.content = undefined;
+  }
+}
+
 function sameId(a: ItemId | undefined, b: ItemId | undefined): boolean {
   return a === undefined ? b === undefined : b !== undefined && a.replica === b.replica && a.counter === b.counter;
 }
@@ -212,9 +242,8 @@ function checkEvents(model: SequenceModel<unknown>, fail: (code: 'invalid-value'
     }
   }
   for (const run of model.runs) {
-    for (const id of [run.left, run.right]) {
-      if (id !== undefined) checkTarget(id.replica, id.counter, 1, 'origins');
-    }
+    if (run.left !== undefined) checkTarget(run.left.replica, run.left.counter, 1, 'origins');
+    if (run.right !== undefined) checkTarget(run.right.replica, run.right.counter, 1, 'origins');
   }
 }
 
@@ -339,11 +368,11 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         if (c === ORIGIN_NONE) continue;
         if (c === ORIGIN_OWN) {
           const step = r.sint();
-          lefts[k] = { replica: replicas[k]!, counter: starts[k]! - step };
+          lefts[k] = new Id(replicas[k]!, starts[k]! - step);
         } else if (c === ORIGIN_OTHER) {
           const replica = table.ref(r);
           if (replica === replicas[k]) throw r.error('non-canonical', "an origin of the run's own replica is written as such");
-          lefts[k] = { replica, counter: r.uint() };
+          lefts[k] = new Id(replica, r.uint());
         } else throw r.error('invalid-value', 'left origin code 3 is not defined');
       }
       const rights: (ItemId | undefined)[] = new Array(n);
@@ -353,20 +382,20 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         if (c === ORIGIN_FOLLOWS) {
           const left = lefts[k];
           if (left === undefined) throw r.error('invalid-value', 'a right origin cannot follow a missing left origin');
-          rights[k] = { replica: left.replica, counter: left.counter + 1 };
+          rights[k] = new Id(left.replica, left.counter + 1);
           continue;
         }
         let right: ItemId;
-        if (c === ORIGIN_OWN) right = { replica: replicas[k]!, counter: starts[k]! + r.sint() };
+        if (c === ORIGIN_OWN) right = new Id(replicas[k]!, starts[k]! + r.sint());
         else {
           const replica = table.ref(r);
           if (replica === replicas[k]) throw r.error('non-canonical', "an origin of the run's own replica is written as such");
-          right = { replica, counter: r.uint() };
+          right = new Id(replica, r.uint());
         }
         if (followsLeft(lefts[k], right)) throw r.error('non-canonical', 'a right origin that follows the left one is written as such');
         rights[k] = right;
       }
-      const runs: { -readonly [K in keyof RunRecord<C>]: RunRecord<C>[K] }[] = [];
+      const runs: Run<C>[] = [];
       const visible: number[] = [];
       let total = 0;
       for (let k = 0; k < n; k++) {
@@ -386,7 +415,7 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         const visibility = codes[k]! >> 4;
         if (visibility !== VISIBILITY_MIXED) {
           const deleted = visibility === VISIBILITY_DELETED;
-          runs.push({ replica, counter: start, length: len, left: lefts[k], right: rights[k], deleted, content: undefined });
+          runs.push(new Run<C>(replica, start, len, lefts[k], rights[k], deleted));
           if (!deleted) {
             visible.push(runs.length - 1);
             total += len;
@@ -419,15 +448,7 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         let deleted = startsDeleted;
         for (let m = 0; m < stretches.length; m++) {
           const length = stretches[m]!;
-          runs.push({
-            replica,
-            counter,
-            length,
-            left: m === 0 ? lefts[k] : { replica, counter: counter - 1 },
-            right: rights[k],
-            deleted,
-            content: undefined,
-          });
+          runs.push(new Run<C>(replica, counter, length, m === 0 ? lefts[k] : new Id(replica, counter - 1), rights[k], deleted));
           if (!deleted) {
             visible.push(runs.length - 1);
             total += length;

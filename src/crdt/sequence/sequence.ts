@@ -8,7 +8,7 @@ import { VersionVector } from '../clock/index.js';
 import { ReplicatedBase, type Origin, type ReplicatedOptions } from '../replicated.js';
 import { deltaBase } from '../wire.js';
 import type { DeletionRecord, ItemId, RangeRecord, RunRecord, SequenceModel } from './model.js';
-import { NONE, SpanTree, type IndexEntry, type Leaf, type Span } from './tree.js';
+import { NONE, Span, SpanTree, type IndexEntry, type Leaf } from './tree.js';
 
 /** One step of a change in Quill Delta form: keep, insert or delete items. */
 export type DeltaOp<C> = { readonly retain: number } | { readonly insert: C } | { readonly delete: number };
@@ -255,20 +255,19 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
 
   /** Splits `span` (at `index` of its leaf) before its item `offset`; returns the right part. */
   private split(span: Span<C>, index: number, offset: number): Span<C> {
-    const right: Span<C> = {
-      rep: span.rep,
-      ctr: span.ctr + offset,
-      len: span.len - offset,
-      leftRep: span.rep,
-      leftCtr: span.ctr + offset - 1,
-      rightRep: span.rightRep,
-      rightCtr: span.rightCtr,
-      deleted: span.deleted,
-      content: span.deleted ? undefined : this.cut(span.content!, offset, span.len),
-      leaf: span.leaf,
-      entry: span.entry,
-      mark: 0,
-    };
+    const right = new Span<C>(
+      span.rep,
+      span.ctr + offset,
+      span.len - offset,
+      span.rep,
+      span.ctr + offset - 1,
+      span.rightRep,
+      span.rightCtr,
+      span.deleted,
+      span.deleted ? undefined : this.cut(span.content!, offset, span.len),
+      span.leaf,
+      span.entry,
+    );
     if (!span.deleted) span.content = this.cut(span.content!, 0, offset);
     span.len = offset;
     this.tree.insertSplit(span.leaf, index, right);
@@ -381,7 +380,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       }
     }
     tree.touched(leaf);
-    const span: Span<C> = { rep: 0, ctr, len: n, leftRep, leftCtr, rightRep, rightCtr, deleted: false, content, leaf, entry: undefined, mark: 0 };
+    const span = new Span<C>(0, ctr, n, leftRep, leftCtr, rightRep, rightCtr, false, content, leaf, undefined);
     tree.insertAt(leaf, at, span);
     this.addRun(span);
     this.emitLocal(index, content, 0);
@@ -732,20 +731,19 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         leftCtr = seen;
         ctr = seen + 1;
       }
-      const run: Span<C> = {
+      const run = new Span<C>(
         rep,
         ctr,
         len,
         leftRep,
         leftCtr,
-        rightRep: r.right === undefined ? NONE : numberOf(r.right.replica),
-        rightCtr: r.right === undefined ? 0 : r.right.counter,
-        deleted: r.deleted,
+        r.right === undefined ? NONE : numberOf(r.right.replica),
+        r.right === undefined ? 0 : r.right.counter,
+        r.deleted,
         content,
-        leaf: this.tree.last,
-        entry: undefined,
-        mark: 0,
-      };
+        this.tree.last,
+        undefined,
+      );
       fresh.push(run);
       let list = byRep.get(rep);
       if (list === undefined) byRep.set(rep, (list = []));

@@ -17,9 +17,10 @@ const MAX_CHILDREN = 48;
  * `ctr .. ctr + len - 1` of replica `rep` (a number local to the document). Item `k`'s
  * left origin is item `k - 1`; the first item's is (`leftRep`, `leftCtr`). Every item
  * shares the right origin (`rightRep`, `rightCtr`). `NONE` stands for the start (left)
- * or the end (right) of the document.
+ * or the end (right) of the document. A class, not an object literal, so that every span
+ * has one shape and is cheap to make (a whole state makes one per run).
  */
-export interface Span<C> {
+export class Span<C> {
   rep: number;
   ctr: number;
   len: number;
@@ -36,6 +37,33 @@ export interface Span<C> {
   entry: IndexEntry<C> | undefined;
   /** Scratch while an update is ordered for integration: 0 new, 1 visiting, 2 ordered. */
   mark: number;
+
+  constructor(
+    rep: number,
+    ctr: number,
+    len: number,
+    leftRep: number,
+    leftCtr: number,
+    rightRep: number,
+    rightCtr: number,
+    deleted: boolean,
+    content: C | undefined,
+    leaf: Leaf<C>,
+    entry: IndexEntry<C> | undefined,
+  ) {
+    this.rep = rep;
+    this.ctr = ctr;
+    this.len = len;
+    this.leftRep = leftRep;
+    this.leftCtr = leftCtr;
+    this.rightRep = rightRep;
+    this.rightCtr = rightCtr;
+    this.deleted = deleted;
+    this.content = content;
+    this.leaf = leaf;
+    this.entry = entry;
+    this.mark = 0;
+  }
 }
 
 /** An id-index entry: consecutive counters `start .. end − 1` of one replica and the spans holding them. */
