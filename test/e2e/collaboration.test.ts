@@ -33,7 +33,7 @@ describe('two people editing together', () => {
     await run?.close();
   });
 
-  const both = (): readonly DemoTab[] => [alice, bob];
+  const both = (): readonly [DemoTab, DemoTab] => [alice, bob];
 
   it('connects both and lists both in presence', async () => {
     for (const tab of both()) {

@@ -26,23 +26,24 @@ export interface ConvergeOptions<T> {
  * also rethrows the last read's error when the reads kept failing.
  */
 export async function waitForConverged<R, T>(
-  replicas: readonly R[],
+  replicas: readonly [R, ...R[]],
   read: (replica: R) => Promise<T>,
   options: ConvergeOptions<T>,
 ): Promise<T> {
   const { what, timeout = 30_000, interval = 100, until = () => true } = options;
+  const [first, ...others] = replicas;
   const deadline = Date.now() + timeout;
   let previous: { readonly value: T } | undefined;
   let last: readonly T[] = [];
   let failure: unknown;
   for (;;) {
     try {
-      last = await Promise.all(replicas.map(read));
+      const [value, ...rest] = await Promise.all([read(first), ...others.map(read)]);
+      last = [value, ...rest];
       failure = undefined;
-      const [first] = last;
-      const agreed = last.length > 0 && last.every((value) => isDeepStrictEqual(value, first)) && until(first as T);
-      if (agreed && previous !== undefined && isDeepStrictEqual(previous.value, first)) return first as T;
-      previous = agreed ? { value: first as T } : undefined;
+      const agreed = rest.every((other) => isDeepStrictEqual(other, value)) && until(value);
+      if (agreed && previous !== undefined && isDeepStrictEqual(previous.value, value)) return value;
+      previous = agreed ? { value } : undefined;
     } catch (error) {
       failure = error;
       previous = undefined;

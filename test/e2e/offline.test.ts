@@ -83,7 +83,7 @@ describe('offline editing', () => {
 
   /** Both converge on everything either made (bob typed `bobRun`); pending drops to 0 on both. */
   async function expectConverged(alice: DemoTab, bob: DemoTab, bobRun = ' bob-offline'): Promise<void> {
-    const both = [alice, bob];
+    const both = [alice, bob] as const;
     const text = await waitForConverged(both, (tab) => tab.text(), {
       ...POLL,
       what: 'editor text',
