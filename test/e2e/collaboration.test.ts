@@ -1,7 +1,9 @@
 /**
  * Two people (alice and bob, one browser context each) on the demo at the same time: they
- * type into the shared editor at different places and at the same place, work on the todo
- * list together (add, complete, rename, reorder, delete), bump the counter and chat. Every
+ * type into the shared editor at different places and at the same place, delete while the
+ * other types, work on the todo list together (add, complete, rename, reorder, delete; an
+ * edit in progress stays open while the other moves that todo), one types while the other
+ * uses the todo list, and they bump the counter and chat. Every
  * replica converges, nothing typed is lost or duplicated, and where both typed at the same
  * place each person's run stays in one piece (FugueMax does not interleave). A screenshot
  * of both windows is saved after every step under test-results/collaboration/.
@@ -201,6 +203,39 @@ describe('two people editing together', () => {
     await alice.deleteTodo('Renamed while moving');
     await waitForConverged(both(), (tab) => tab.todos(), { ...POLL, what: 'todo list', until: (list) => list.length === 4 });
     await shots.take('todo renamed while moved', both());
+  });
+
+  it('types on while the other person changes the todo list, and the other way round', async () => {
+    const before = await alice.text();
+    const typing = (async () => {
+      await alice.caretAtEnd();
+      await alice.type(' Typing on.', { delay: 30 });
+    })();
+    await bob.addTodo('Added while alice types');
+    await bob.setTodoDone('Added while alice types', true);
+    await typing;
+    const typed = (async () => {
+      await bob.caretAt(0);
+      await bob.type('Bob> ', { delay: 30 });
+    })();
+    await alice.setTodoDone('Added while alice types', false);
+    await alice.renameTodo('Added while alice types', 'Renamed while bob types');
+    await typed;
+    const text = await waitForConverged(both(), (tab) => tab.text(), {
+      ...POLL,
+      what: 'editor text',
+      until: (value) => value.length === before.length + ' Typing on.'.length + 'Bob> '.length,
+    });
+    expect(text).toBe(`Bob> ${before} Typing on.`);
+    const todos = await waitForConverged(both(), (tab) => tab.todos(), {
+      ...POLL,
+      what: 'todo list',
+      until: (list) => list.some((todo) => todo.title === 'Renamed while bob types'),
+    });
+    const mine = ['Added while alice types', 'Renamed while bob types'];
+    expect(todos.filter((todo) => mine.includes(todo.title))).toEqual([{ title: 'Renamed while bob types', done: false }]);
+    await alice.deleteTodo('Renamed while bob types');
+    await shots.take('typed while the other used the todos', both());
   });
 
   it('adds both people\'s counter clicks and shows both chats in one order', async () => {

@@ -127,9 +127,9 @@ export class DemoTab {
     await this.page.keyboard.press('Control+End');
   }
 
-  /** Types `text` at the caret, key by key. */
-  async type(text: string): Promise<void> {
-    await this.page.keyboard.type(text);
+  /** Types `text` at the caret, key by key, `delay` ms apart (default 0). */
+  async type(text: string, options: { readonly delay?: number } = {}): Promise<void> {
+    await this.page.keyboard.type(text, { delay: options.delay ?? 0 });
   }
 
   /** Presses one key at the caret (a Playwright key name such as `Backspace`, or a character). */
