@@ -3,7 +3,8 @@
  * the todo list, the chat and the counter, reloads the page while still offline (the
  * service worker serves it, IndexedDB keeps his edits), while alice edits the same
  * documents; when bob is back, nothing is lost and both converge. A second round does the
- * same through the app's own offline switch (reloading from the server, the switch kept). Screenshots of every step go under
+ * same through the app's own offline switch (reloading from the server, the switch kept),
+ * and a reload right after editing, online or switched off, neither loses nor doubles an edit. Screenshots of every step go under
  * test-results/offline-network/ and test-results/offline-switch/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +138,40 @@ describe('offline editing', () => {
     await expect.poll(() => alice.presence(), POLL).toEqual(['alice', 'bob']);
     await shots.take('back online', [alice, bob]);
   });
+
+  it.each(['online', 'switched offline'] as const)(
+    'reloads right after editing (%s) with nothing lost and nothing doubled',
+    async (mode) => {
+      if (run === undefined) throw new Error('the demo did not start');
+      const room = DemoRun.room(`reload ${mode}`);
+      const alice = await run.open(room, 'alice');
+      const bob = await run.open(room, 'bob');
+      const shots = await Screenshots.start(`reload right after editing ${mode}`);
+      if (mode === 'switched offline') await bob.setAppOffline(true);
+      await bob.caretAtEnd();
+      await bob.type('typed just before');
+      await bob.bump(3);
+      await bob.sendChat('sent just before');
+      await bob.addTodo('added just before');
+      await bob.reload();
+      await shots.take('reloaded', [alice, bob]);
+      if (mode === 'switched offline') await bob.setAppOffline(false);
+      const state = async (tab: DemoTab) => ({
+        text: await tab.text(),
+        counter: await tab.counter(),
+        chat: await tab.chat(),
+        todos: await tab.todos(),
+        pending: await tab.pending(),
+      });
+      const merged = await waitForConverged([alice, bob], state, { ...POLL, what: 'the room', until: (room) => room.pending === 0 });
+      expect(merged.text).toBe('typed just before');
+      expect(merged.counter).toBe(3);
+      expect(merged.chat).toHaveLength(1);
+      expect(merged.chat[0]).toContain('sent just before');
+      expect(merged.todos).toEqual([{ title: 'added just before', done: false }]);
+      await shots.take('merged', [alice, bob]);
+    },
+  );
 
   it('keeps edits made with the app\'s offline switch on and merges them when it is off', async () => {
     const { alice, bob, shots } = await meet('offline switch');
