@@ -1,8 +1,8 @@
 /**
  * One person's window on the demo: a browser context of its own (own storage, own network
  * switch) with one page, and the reads and gestures the tests need, all through the demo's
- * `data-testid` contract. Gestures go through the keyboard and mouse as a
- * person's would; reads take one snapshot of the page at a time.
+ * `data-testid` contract. Gestures go through the keyboard and mouse as a person's would;
+ * reads take one snapshot of the page at a time.
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
@@ -20,6 +20,7 @@ export interface TodoView {
 interface PageElement {
   readonly textContent: string | null;
   readonly checked?: boolean;
+  getAttribute(name: string): string | null;
   querySelector(selector: string): PageElement | null;
 }
 
@@ -100,7 +101,7 @@ export class DemoTab {
 
   /** The names on the remote cursors shown in this page's editor, sorted. */
   async remoteCursors(): Promise<string[]> {
-    return this.byTestId('remote-cursor').evaluateAll((cursors: readonly { getAttribute(name: string): string | null }[]) =>
+    return this.byTestId('remote-cursor').evaluateAll((cursors: readonly PageElement[]) =>
       cursors.map((cursor) => cursor.getAttribute('data-user') ?? '').sort(),
     );
   }
@@ -149,7 +150,7 @@ export class DemoTab {
 
   /** The todos' ids (`data-id`) in display order. */
   async todoIds(): Promise<string[]> {
-    return this.byTestId('todo-item').evaluateAll((items: readonly { getAttribute(name: string): string | null }[]) =>
+    return this.byTestId('todo-item').evaluateAll((items: readonly PageElement[]) =>
       items.map((item) => item.getAttribute('data-id') ?? ''),
     );
   }
