@@ -255,6 +255,24 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
 
   /** Splits `span` (at `index` of its leaf) before its item `offset`; returns the right part. */
   private split(span: Span<C>, index: number, offset: number): Span<C> {
+    const right = this.cutOff(span, offset);
+    this.tree.insertSplit(span.leaf, index, right);
+    return right;
+  }
+
+  /**
+   * Splits `span`, linked but not yet in the tree (see {@link integrateAll}), before its
+   * item `offset`; returns the right part, linked after it.
+   */
+  private splitLinked(span: Span<C>, offset: number): Span<C> {
+    const right = this.cutOff(span, offset);
+    right.link = span.link;
+    span.link = right;
+    return right;
+  }
+
+  /** Cuts `span` before its item `offset` and indexes the right part, which the caller places. */
+  private cutOff(span: Span<C>, offset: number): Span<C> {
     const right = new Span<C>(
       span.rep,
       span.ctr + offset,
@@ -270,7 +288,6 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     );
     if (!span.deleted) span.content = this.cut(span.content!, 0, offset);
     span.len = offset;
-    this.tree.insertSplit(span.leaf, index, right);
     const pieces = this.runOf(span).pieces;
     pieces.splice(byCounter(pieces, span.ctr) + 1, 0, right);
     return right;
@@ -646,7 +663,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     this.tree.invalidate();
     if (!this.pairs) for (const span of plan.order) if (span.content !== undefined && this.paired(span.content)) this.pairs = true;
     try {
-      for (const span of plan.order) this.integrate(span);
+      if (this.tree.size === 0) this.integrateAll(plan.order);
+      else for (const span of plan.order) this.integrate(span);
     } catch (error) {
       // integrate() refuses a run only before changing anything for it; undo the runs
       // before it, so that a refused update leaves the replica as it was.
@@ -992,6 +1010,55 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     const span = this.find(rep, ctr);
     if (span === undefined) throw new DecodeError('invalid-value', `origin (${this.names[rep]!}, ${ctr}) is not an inserted item here or in the update`);
     return span;
+  }
+
+  /**
+   * Integrates `order` into an empty replica (loading a whole state): as a linked list,
+   * while each run's origins are neighbours (no concurrent items between them, so no
+   * scan and no position is needed), then builds the tree from the list in one pass and
+   * integrates the rest, from the first run that needs a scan, into the tree. Loading a
+   * document edited by one person at a time never touches the tree until the end.
+   * @throws {DecodeError} as {@link integrate} does; the tree is then built from what was
+   *   linked, so {@link unintegrate} can take it out again.
+   */
+  private integrateAll(order: readonly Span<C>[]): void {
+    let head: Span<C> | undefined;
+    let k = 0;
+    try {
+      for (; k < order.length; k++) {
+        const run = order[k]!;
+        let prev: Span<C> | undefined;
+        if (run.leftRep !== NONE) {
+          prev = this.origin(run.leftRep, run.leftCtr);
+          const offset = run.leftCtr - prev.ctr;
+          if (offset < prev.len - 1) this.splitLinked(prev, offset + 1);
+        }
+        let right: Span<C> | undefined;
+        if (run.rightRep !== NONE) {
+          right = this.origin(run.rightRep, run.rightCtr);
+          const offset = run.rightCtr - right.ctr;
+          if (offset > 0) right = this.splitLinked(right, offset);
+        }
+        const next = prev === undefined ? head : prev.link;
+        if (next !== right) break;
+        run.mark = 0;
+        const entry = prev?.entry;
+        if (prev !== undefined && entry !== undefined && entry.end === run.ctr && this.continues(prev, run)) {
+          // The run continues the span before it: typing on after a pause.
+          prev.len += run.len;
+          if (!prev.deleted) prev.content = this.join(prev.content!, run.content!);
+          entry.end += run.len;
+          continue;
+        }
+        run.link = next;
+        if (prev === undefined) head = run;
+        else prev.link = run;
+        this.addRun(run);
+      }
+    } finally {
+      this.tree.build(head);
+    }
+    for (; k < order.length; k++) this.integrate(order[k]!);
   }
 
   /**

@@ -11,6 +11,8 @@ export const NONE = -1;
 
 /** Items a leaf, or children a branch, holds before it splits. */
 const MAX_CHILDREN = 48;
+/** Items a leaf, or children a branch, gets from {@link SpanTree.build}: room to grow before splitting. */
+const BUILD_FILL = 32;
 
 /**
  * A run of items inserted one after another by one replica: the items with counters
@@ -37,6 +39,11 @@ export class Span<C> {
   entry: IndexEntry<C> | undefined;
   /** Scratch while an update is ordered for integration: 0 new, 1 visiting, 2 ordered. */
   mark: number;
+  /**
+   * The next span in document order while a whole state is loaded into an empty replica
+   * (before {@link SpanTree.build} puts the spans in leaves); undefined otherwise.
+   */
+  link: Span<C> | undefined;
 
   constructor(
     rep: number,
@@ -63,6 +70,7 @@ export class Span<C> {
     this.leaf = leaf;
     this.entry = entry;
     this.mark = 0;
+    this.link = undefined;
   }
 }
 
@@ -328,6 +336,53 @@ export class SpanTree<C> {
     branch.len -= len;
     branch.size -= size;
     this.attach(branch, right);
+  }
+
+  /**
+   * Fills an empty tree with the spans linked from `head` (through {@link Span.link}), in
+   * that order, in one pass: leaves {@link BUILD_FILL} spans full, then the branches above
+   * them. Clears the links.
+   */
+  build(head: Span<C> | undefined): void {
+    const leaves: Leaf<C>[] = [];
+    let leaf = new Leaf<C>();
+    for (let s = head; s !== undefined; ) {
+      if (leaf.spans.length === BUILD_FILL) {
+        leaves.push(leaf);
+        leaf = new Leaf<C>();
+      }
+      leaf.spans.push(s);
+      s.leaf = leaf;
+      leaf.size += s.len;
+      if (!s.deleted) leaf.len += s.len;
+      const next: Span<C> | undefined = s.link;
+      s.link = undefined;
+      s = next;
+    }
+    leaves.push(leaf);
+    for (let i = 1; i < leaves.length; i++) {
+      leaves[i - 1]!.next = leaves[i];
+      leaves[i]!.prev = leaves[i - 1];
+    }
+    this.first = leaves[0]!;
+    this.last = leaves[leaves.length - 1]!;
+    let level: Node<C>[] = leaves;
+    while (level.length > 1) {
+      const up: Branch<C>[] = [];
+      for (let i = 0; i < level.length; i += BUILD_FILL) {
+        const branch = new Branch<C>();
+        branch.children = level.slice(i, i + BUILD_FILL);
+        for (const child of branch.children) {
+          child.parent = branch;
+          branch.len += child.len;
+          branch.size += child.size;
+        }
+        up.push(branch);
+      }
+      level = up;
+    }
+    this.root = level[0]!;
+    this.invalidate();
   }
 
   /** Every span in document order. */

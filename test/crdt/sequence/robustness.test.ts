@@ -87,6 +87,27 @@ describe('Text refuses updates that describe an impossible document, and stays u
     );
   });
 
+  it('a whole state whose run names an older event of its own replica that is a deletion, loaded into an empty replica', () => {
+    // An empty replica links a whole state's runs before building its tree: the refusal
+    // comes from there, and the replica must stay empty and usable.
+    const whole = frame('text', {
+      version: { a: 4 },
+      base: {},
+      exact: false,
+      deleted: [],
+      runs: [
+        { replica: 'a', counter: 1, length: 2, left: null, right: null, content: 'ab' },
+        { replica: 'a', counter: 4, length: 1, left: id('a', 3), right: null, content: 'c' },
+      ],
+    });
+    const empty = new Text({ replica: 'e' });
+    expectRefused(empty, whole, /origin \(a, 3\) is not an inserted item/);
+    expect(empty.length).toBe(0);
+    empty.apply(target().encode());
+    empty.insert(empty.length, '!');
+    expect([empty.toString(), empty.length]).toEqual(['ab😀c!', 6]);
+  });
+
   it('a run that is its own origin, or two runs that are each other\u2019s origins', () => {
     const doc = target();
     expectRefused(doc, delta([{ replica: 'z', counter: 1, length: 1, left: id('z', 1), right: null, content: 'X' }]), /origin/);
