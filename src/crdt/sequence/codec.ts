@@ -50,42 +50,54 @@ const VISIBILITY_DELETED = 1;
 const VISIBILITY_MIXED = 2;
 const VISIBILITY_UNUSED = 3;
 
-/** An item id as the decoder makes it: a class, so that every id has one shape and is cheap to make. */
-class Id implements ItemId {
-  readonly replica: string;
-  readonly counter: number;
-  constructor(replica: string, counter: number) {
-    this.replica = replica;
-    this.counter = counter;
-  }
-}
-
-/** A run as the decoder makes it (its content is filled in once the content is read). */
+/** A run as the decoder makes it: a class, so that every run has one shape and is cheap to make. */
 class Run<C> implements RunRecord<C> {
   readonly replica: string;
   readonly counter: number;
   readonly length: number;
-  readonly left: ItemId | undefined;
-  readonly right: ItemId | undefined;
+  readonly leftReplica: string | undefined;
+  readonly leftCounter: number;
+  readonly rightReplica: string | undefined;
+  readonly rightCounter: number;
   readonly deleted: boolean;
+  /** Filled in once the content column is read. */
   content: C | undefined;
-  constructor(replica: string, counter: number, length: number, left: ItemId | undefined, right: ItemId | undefined, deleted: boolean) {
+  constructor(
+    replica: string,
+    counter: number,
+    length: number,
+    leftReplica: string | undefined,
+    leftCounter: number,
+    rightReplica: string | undefined,
+    rightCounter: number,
+    deleted: boolean,
+    content: C | undefined,
+  ) {
     this.replica = replica;
     this.counter = counter;
     this.length = length;
-    this.left = left;
-    this.right = right;
+    this.leftReplica = leftReplica;
+    this.leftCounter = leftCounter;
+    this.rightReplica = rightReplica;
+    this.rightCounter = rightCounter;
     this.deleted = deleted;
-    this.content = undefined;
+    this.content = content;
   }
 }
 
-function sameId(a: ItemId | undefined, b: ItemId | undefined): boolean {
-  return a === undefined ? b === undefined : b !== undefined && a.replica === b.replica && a.counter === b.counter;
+/** Whether two runs share their right origin. */
+function sameRight(a: RunRecord<unknown>, b: RunRecord<unknown>): boolean {
+  return a.rightReplica === b.rightReplica && (a.rightReplica === undefined || a.rightCounter === b.rightCounter);
 }
 
-function followsLeft(left: ItemId | undefined, right: ItemId): boolean {
-  return left !== undefined && left.replica === right.replica && left.counter + 1 === right.counter;
+/** Whether a run's right origin is the item after its left origin. */
+function followsLeft(run: RunRecord<unknown>): boolean {
+  return run.leftReplica !== undefined && run.rightReplica === run.leftReplica && run.rightCounter === run.leftCounter + 1;
+}
+
+/** Whether a run's left origin is the item before its first one (it continues the run before). */
+function leftIsPrevious(run: RunRecord<unknown>): boolean {
+  return run.leftReplica === run.replica && run.leftCounter === run.counter - 1;
 }
 
 /** Consecutive runs of one replica that continue each other, written as one record. */
@@ -106,8 +118,8 @@ function chain<C>(runs: readonly RunRecord<C>[]): Chain<C>[] {
       prev !== undefined &&
       prev.replica === run.replica &&
       prev.counter + prev.length === run.counter &&
-      sameItem(run.left, run.replica, run.counter - 1) &&
-      sameId(prev.right, run.right)
+      leftIsPrevious(run) &&
+      sameRight(prev, run)
     ) {
       if (prev.deleted === run.deleted) {
         throw new DecodeError('non-canonical', `run (${run.replica}, ${run.counter}) continues the previous one in the same state and is listed as part of it`);
@@ -123,16 +135,12 @@ function chain<C>(runs: readonly RunRecord<C>[]): Chain<C>[] {
 }
 
 function recordCode<C>(rec: Chain<C>): number {
-  const { replica, left, right } = rec.first;
-  const leftCode = left === undefined ? ORIGIN_NONE : left.replica === replica ? ORIGIN_OWN : ORIGIN_OTHER;
+  const run = rec.first;
+  const leftCode = run.leftReplica === undefined ? ORIGIN_NONE : run.leftReplica === run.replica ? ORIGIN_OWN : ORIGIN_OTHER;
   const rightCode =
-    right === undefined ? ORIGIN_NONE : followsLeft(left, right) ? ORIGIN_FOLLOWS : right.replica === replica ? ORIGIN_OWN : ORIGIN_OTHER;
-  const visibility = rec.parts.length > 1 ? VISIBILITY_MIXED : rec.first.deleted ? VISIBILITY_DELETED : VISIBILITY_VISIBLE;
+    run.rightReplica === undefined ? ORIGIN_NONE : followsLeft(run) ? ORIGIN_FOLLOWS : run.rightReplica === run.replica ? ORIGIN_OWN : ORIGIN_OTHER;
+  const visibility = rec.parts.length > 1 ? VISIBILITY_MIXED : run.deleted ? VISIBILITY_DELETED : VISIBILITY_VISIBLE;
   return leftCode | (rightCode << 2) | (visibility << 4);
-}
-
-function sameItem(a: ItemId | undefined, replica: string, counter: number): boolean {
-  return a !== undefined && a.replica === replica && a.counter === counter;
 }
 
 /** Writes a column of replica refs as (ref, repeat) pairs. */
@@ -242,8 +250,8 @@ function checkEvents(model: SequenceModel<unknown>, fail: (code: 'invalid-value'
     }
   }
   for (const run of model.runs) {
-    if (run.left !== undefined) checkTarget(run.left.replica, run.left.counter, 1, 'origins');
-    if (run.right !== undefined) checkTarget(run.right.replica, run.right.counter, 1, 'origins');
+    if (run.leftReplica !== undefined) checkTarget(run.leftReplica, run.leftCounter, 1, 'origins');
+    if (run.rightReplica !== undefined) checkTarget(run.rightReplica, run.rightCounter, 1, 'origins');
   }
 }
 
@@ -271,21 +279,21 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
       }
       for (const rec of records) w.u8(recordCode(rec));
       for (const rec of records) {
-        const { replica, counter, left } = rec.first;
-        if (left === undefined) continue;
-        if (left.replica === replica) w.sint(counter - left.counter);
+        const { replica, counter, leftReplica, leftCounter } = rec.first;
+        if (leftReplica === undefined) continue;
+        if (leftReplica === replica) w.sint(counter - leftCounter);
         else {
-          table.ref(w, left.replica);
-          w.uint(left.counter);
+          table.ref(w, leftReplica);
+          w.uint(leftCounter);
         }
       }
       for (const rec of records) {
-        const { replica, counter, left, right } = rec.first;
-        if (right === undefined || followsLeft(left, right)) continue;
-        if (right.replica === replica) w.sint(right.counter - counter);
+        const { replica, counter, rightReplica, rightCounter } = rec.first;
+        if (rightReplica === undefined || followsLeft(rec.first)) continue;
+        if (rightReplica === replica) w.sint(rightCounter - counter);
         else {
-          table.ref(w, right.replica);
-          w.uint(right.counter);
+          table.ref(w, rightReplica);
+          w.uint(rightCounter);
         }
       }
       for (const rec of records) {
@@ -362,38 +370,50 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         if (code >> 6 !== 0 || (code >> 4) === VISIBILITY_UNUSED) throw r.error('invalid-value', `run code ${code} is not defined`);
         codes[k] = code;
       }
-      const lefts: (ItemId | undefined)[] = new Array(n);
+      const leftReplicas: (string | undefined)[] = new Array(n);
+      const leftCounters: number[] = new Array(n);
       for (let k = 0; k < n; k++) {
         const c = codes[k]! & 3;
+        leftCounters[k] = 0;
         if (c === ORIGIN_NONE) continue;
         if (c === ORIGIN_OWN) {
-          const step = r.sint();
-          lefts[k] = new Id(replicas[k]!, starts[k]! - step);
+          leftReplicas[k] = replicas[k]!;
+          leftCounters[k] = starts[k]! - r.sint();
         } else if (c === ORIGIN_OTHER) {
           const replica = table.ref(r);
           if (replica === replicas[k]) throw r.error('non-canonical', "an origin of the run's own replica is written as such");
-          lefts[k] = new Id(replica, r.uint());
+          leftReplicas[k] = replica;
+          leftCounters[k] = r.uint();
         } else throw r.error('invalid-value', 'left origin code 3 is not defined');
       }
-      const rights: (ItemId | undefined)[] = new Array(n);
+      const rightReplicas: (string | undefined)[] = new Array(n);
+      const rightCounters: number[] = new Array(n);
       for (let k = 0; k < n; k++) {
         const c = (codes[k]! >> 2) & 3;
+        rightCounters[k] = 0;
         if (c === ORIGIN_NONE) continue;
+        const leftReplica = leftReplicas[k];
         if (c === ORIGIN_FOLLOWS) {
-          const left = lefts[k];
-          if (left === undefined) throw r.error('invalid-value', 'a right origin cannot follow a missing left origin');
-          rights[k] = new Id(left.replica, left.counter + 1);
+          if (leftReplica === undefined) throw r.error('invalid-value', 'a right origin cannot follow a missing left origin');
+          rightReplicas[k] = leftReplica;
+          rightCounters[k] = leftCounters[k]! + 1;
           continue;
         }
-        let right: ItemId;
-        if (c === ORIGIN_OWN) right = new Id(replicas[k]!, starts[k]! + r.sint());
-        else {
-          const replica = table.ref(r);
+        let replica: string;
+        let counter: number;
+        if (c === ORIGIN_OWN) {
+          replica = replicas[k]!;
+          counter = starts[k]! + r.sint();
+        } else {
+          replica = table.ref(r);
           if (replica === replicas[k]) throw r.error('non-canonical', "an origin of the run's own replica is written as such");
-          right = new Id(replica, r.uint());
+          counter = r.uint();
         }
-        if (followsLeft(lefts[k], right)) throw r.error('non-canonical', 'a right origin that follows the left one is written as such');
-        rights[k] = right;
+        if (leftReplica === replica && leftCounters[k]! + 1 === counter) {
+          throw r.error('non-canonical', 'a right origin that follows the left one is written as such');
+        }
+        rightReplicas[k] = replica;
+        rightCounters[k] = counter;
       }
       const runs: Run<C>[] = [];
       const visible: number[] = [];
@@ -406,8 +426,10 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
           k > 0 &&
           replicas[k - 1] === replica &&
           starts[k - 1]! + lengths[k - 1]! === start &&
-          sameItem(lefts[k], replica, start - 1) &&
-          sameId(rights[k - 1], rights[k])
+          leftReplicas[k] === replica &&
+          leftCounters[k] === start - 1 &&
+          rightReplicas[k - 1] === rightReplicas[k] &&
+          rightCounters[k - 1] === rightCounters[k]
         ) {
           throw r.error('non-canonical', `run (${replica}, ${start}) continues the previous run and is written as part of it`);
         }
@@ -415,7 +437,7 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         const visibility = codes[k]! >> 4;
         if (visibility !== VISIBILITY_MIXED) {
           const deleted = visibility === VISIBILITY_DELETED;
-          runs.push(new Run<C>(replica, start, len, lefts[k], rights[k], deleted));
+          runs.push(new Run<C>(replica, start, len, leftReplicas[k], leftCounters[k]!, rightReplicas[k], rightCounters[k]!, deleted, undefined));
           if (!deleted) {
             visible.push(runs.length - 1);
             total += len;
@@ -448,7 +470,11 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         let deleted = startsDeleted;
         for (let m = 0; m < stretches.length; m++) {
           const length = stretches[m]!;
-          runs.push(new Run<C>(replica, counter, length, m === 0 ? lefts[k] : new Id(replica, counter - 1), rights[k], deleted));
+          runs.push(
+            m === 0
+              ? new Run<C>(replica, counter, length, leftReplicas[k], leftCounters[k]!, rightReplicas[k], rightCounters[k]!, deleted, undefined)
+              : new Run<C>(replica, counter, length, replica, counter - 1, rightReplicas[k], rightCounters[k]!, deleted, undefined),
+          );
           if (!deleted) {
             visible.push(runs.length - 1);
             total += length;
@@ -519,8 +545,8 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
           replica: run.replica,
           counter: run.counter,
           length: run.length,
-          left: id(run.left),
-          right: id(run.right),
+          left: run.leftReplica === undefined ? null : { replica: run.leftReplica, counter: run.leftCounter },
+          right: run.rightReplica === undefined ? null : { replica: run.rightReplica, counter: run.rightCounter },
           ...(run.deleted ? { deleted: true } : { content: items.toJSON(run.content!) }),
         })),
         ...(model.exact
@@ -547,15 +573,19 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         if (content !== undefined && items.measure(content) !== length) {
           throw new DecodeError('invalid-value', `${path}.content holds ${items.measure(content)} items, not length ${length}`);
         }
-        return {
-          replica: replicaFromJSON(x.replica, `${path}.replica`),
-          counter: expectUint(x.counter, `${path}.counter`, 1),
+        const left = itemId(x.left, `${path}.left`);
+        const right = itemId(x.right, `${path}.right`);
+        return new Run<C>(
+          replicaFromJSON(x.replica, `${path}.replica`),
+          expectUint(x.counter, `${path}.counter`, 1),
           length,
-          left: itemId(x.left, `${path}.left`),
-          right: itemId(x.right, `${path}.right`),
+          left?.replica,
+          left?.counter ?? 0,
+          right?.replica,
+          right?.counter ?? 0,
           deleted,
           content,
-        };
+        );
       });
       if (exact ? o.deleted !== undefined : o.deletions !== undefined) {
         throw new DecodeError('invalid-value', `payload has ${exact ? 'deletions' : 'deleted'} exactly when exact is ${exact}`);

@@ -12,16 +12,22 @@ export interface ItemId {
 
 /**
  * Items `counter .. counter + length - 1` of `replica`, inserted one after another:
- * item k's left origin is item k − 1, the first one's is `left` (none: the start of the
- * document); all share the right origin `right` (none: the end). `content` holds the
- * items of a visible run; a deleted run has none.
+ * item k's left origin is item k − 1, the first one's is (`leftReplica`, `leftCounter`)
+ * (`leftReplica` undefined: the start of the document); all share the right origin
+ * (`rightReplica`, `rightCounter`) (undefined: the end). The origins are flat fields, not
+ * {@link ItemId} objects, so that decoding a large state makes one object per run.
+ * `content` holds the items of a visible run; a deleted run has none.
  */
 export interface RunRecord<C> {
   readonly replica: string;
   readonly counter: number;
   readonly length: number;
-  readonly left: ItemId | undefined;
-  readonly right: ItemId | undefined;
+  readonly leftReplica: string | undefined;
+  /** The left origin's counter; 0 when there is none. */
+  readonly leftCounter: number;
+  readonly rightReplica: string | undefined;
+  /** The right origin's counter; 0 when there is none. */
+  readonly rightCounter: number;
   readonly deleted: boolean;
   readonly content: C | undefined;
 }

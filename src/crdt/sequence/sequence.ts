@@ -7,7 +7,7 @@ import { DecodeError, type PayloadCodec } from '../../codec/index.js';
 import { VersionVector } from '../clock/index.js';
 import { ReplicatedBase, type Origin, type ReplicatedOptions } from '../replicated.js';
 import { deltaBase } from '../wire.js';
-import type { DeletionRecord, ItemId, RangeRecord, RunRecord, SequenceModel } from './model.js';
+import type { DeletionRecord, RangeRecord, RunRecord, SequenceModel } from './model.js';
 import { NONE, Span, SpanTree, type IndexEntry, type Leaf } from './tree.js';
 
 /** One step of a change in Quill Delta form: keep, insert or delete items. */
@@ -572,7 +572,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
             leftRep === rep &&
             leftCtr === ctr - 1 &&
             last.deleted === s.deleted &&
-            sameId(last.right, names, s.rightRep, s.rightCtr)
+            sameId(last.rightReplica, last.rightCounter, names, s.rightRep, s.rightCtr)
           ) {
             last.length += len;
             if (!s.deleted) last.content = this.join(last.content!, ctr === s.ctr ? s.content! : this.cut(s.content!, ctr - s.ctr, s.len));
@@ -582,8 +582,10 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
             replica,
             counter: ctr,
             length: len,
-            left: leftRep === NONE ? undefined : { replica: names[leftRep]!, counter: leftCtr },
-            right: s.rightRep === NONE ? undefined : { replica: names[s.rightRep]!, counter: s.rightCtr },
+            leftReplica: leftRep === NONE ? undefined : names[leftRep]!,
+            leftCounter: leftRep === NONE ? 0 : leftCtr,
+            rightReplica: s.rightRep === NONE ? undefined : names[s.rightRep]!,
+            rightCounter: s.rightRep === NONE ? 0 : s.rightCtr,
             deleted: s.deleted,
             content: s.deleted ? undefined : this.cut(s.content!, ctr - s.ctr, s.len),
           };
@@ -737,8 +739,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       if (r.counter + r.length - 1 <= seen) continue;
       const rep = numberOf(r.replica);
       let { counter: ctr, length: len, content } = r;
-      let leftRep = r.left === undefined ? NONE : numberOf(r.left.replica);
-      let leftCtr = r.left === undefined ? 0 : r.left.counter;
+      let leftRep = r.leftReplica === undefined ? NONE : numberOf(r.leftReplica);
+      let leftCtr = r.leftCounter;
       if (ctr <= seen) {
         // The replica has the start of this run: it must agree with what it has, and the
         // rest must not begin inside a character.
@@ -755,8 +757,8 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         len,
         leftRep,
         leftCtr,
-        r.right === undefined ? NONE : numberOf(r.right.replica),
-        r.right === undefined ? 0 : r.right.counter,
+        r.rightReplica === undefined ? NONE : numberOf(r.rightReplica),
+        r.rightCounter,
         r.deleted,
         content,
         this.tree.last,
@@ -1249,7 +1251,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
   }
 }
 
-function sameId(id: ItemId | undefined, names: readonly string[], rep: number, ctr: number): boolean {
-  if (id === undefined) return rep === NONE;
-  return rep !== NONE && id.replica === names[rep] && id.counter === ctr;
+function sameId(replica: string | undefined, counter: number, names: readonly string[], rep: number, ctr: number): boolean {
+  if (replica === undefined) return rep === NONE;
+  return rep !== NONE && replica === names[rep] && counter === ctr;
 }
