@@ -108,6 +108,19 @@ describe('Text refuses updates that describe an impossible document, and stays u
     expect([empty.toString(), empty.length]).toEqual(['ab😀c!', 6]);
   });
 
+  it('a run whose left origin is an older deletion event of its own replica, after a run of the update already went in', () => {
+    const doc = target();
+    const runs = [
+      { replica: 'z', counter: 1, length: 1, left: id('a', 2), right: id('a', 3), content: 'X' },
+      { replica: 'z', counter: 3, length: 1, left: id('z', 2), right: null, content: 'Y' },
+    ];
+    const deletions = [{ replica: 'z', counter: 2, length: 1, target: id('a', 1), direction: 1 }];
+    expectRefused(doc, delta(runs, deletions, { a: 7, z: 3 }), /origin \(z, 2\) is not an inserted item/);
+    expect([doc.toString(), doc.length]).toEqual(['ab😀c', 5]);
+    expectAccepted(doc, delta(runs.slice(0, 1)));
+    expect(doc.toString()).toBe('abX😀c');
+  });
+
   it('a run that is its own origin, or two runs that are each other\u2019s origins', () => {
     const doc = target();
     expectRefused(doc, delta([{ replica: 'z', counter: 1, length: 1, left: id('z', 1), right: null, content: 'X' }]), /origin/);
