@@ -166,7 +166,11 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
   return (next) => (reducer, preloadedState) => {
     const bound: Bound[] = config.map((c) => ({ ...c, baseline: undefined, entities: NO_ENTITIES }));
     let active = true;
+    // While the binding writes, document events are its own writes, or writes other code
+    // made from a document listener: their keys are kept and compared afterwards.
     let writing = false;
+    let rewrite = false;
+    const touched = new Map<Bound, Set<string>>();
     const memo: Memo = { canonical: new WeakMap(), diffs: new WeakMap() };
     // Root states whose bound slices were checked; a state not among them (the preloaded
     // one) has every entity checked.
@@ -190,22 +194,58 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
     };
 
     const store = next(wrap(reducer), preloadedState);
-    const writeChanges = (): void => {
-      if (!active) return;
-      writing = true;
-      try {
-        for (const b of bound) flush(b, store.getState(), memo, onError);
-      } finally {
-        writing = false;
-      }
-    };
-    const unsubscribeStore = store.subscribe(writeChanges);
-
     // Remote changes are dispatched as an action of the store whatever its declared action
     // union, as Redux's own init action is.
     const dispatch = (action: RemoteChangeAction): void => {
       store.dispatch(action as unknown as Parameters<typeof store.dispatch>[0]);
     };
+    const dispatchChange = (b: Bound, set: Record<string, JsonValue>, deleted: string[]): void => {
+      if (deleted.length === 0 && Object.keys(set).length === 0) return;
+      try {
+        dispatch({ type: REMOTE_CHANGE, payload: { slice: b.key, set, deleted } });
+      } catch (error) {
+        report(
+          onError,
+          new ReduxBindingError('dispatch-failed', `a change of the document bound to ${b.path} could not be dispatched: ${messageOf(error)}`, { cause: error }),
+        );
+      }
+    };
+
+    // A dispatch nested in the writes (from a document listener, or `onError`) does not
+    // write from inside them: the writes of the state it made follow once these end, so a
+    // newer entity is never overwritten by the older one still being written.
+    const writeChanges = (): void => {
+      if (!active) return;
+      if (writing) {
+        rewrite = true;
+        return;
+      }
+      writing = true;
+      try {
+        do {
+          rewrite = false;
+          for (const b of bound) flush(b, store.getState(), memo, onError);
+        } while (rewrite && active);
+      } finally {
+        writing = false;
+      }
+      // What a document listener wrote while the binding wrote is dispatched like any change
+      // the store did not make; the binding's own writes match the store and are skipped.
+      for (const [b, keys] of [...touched]) {
+        touched.delete(b);
+        const set: Record<string, JsonValue> = {};
+        const deleted: string[] = [];
+        for (const id of keys) {
+          const value = b.document.get(id);
+          const has = Object.hasOwn(b.entities, id);
+          if (value === undefined) {
+            if (has) deleted.push(id);
+          } else if (!has || !sameEntity(b.entities[id], value, memo)) defineOwn(set, id, value);
+        }
+        if (active) dispatchChange(b, set, deleted);
+      }
+    };
+    const unsubscribeStore = store.subscribe(writeChanges);
 
     // The initial rule: a document with entries wins; an empty one takes the slice. Every
     // baseline is set before the first dispatch, whose writes would otherwise find a
@@ -237,7 +277,13 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
 
     const unsubscribeDocuments = bound.map((b) =>
       b.document.on('change', (event) => {
-        if (writing || !active) return;
+        if (!active) return;
+        if (writing) {
+          const keys = touched.get(b) ?? new Set<string>();
+          for (const id of event.keys) keys.add(id);
+          touched.set(b, keys);
+          return;
+        }
         const set: Record<string, JsonValue> = {};
         const deleted: string[] = [];
         for (const id of event.keys) {
@@ -245,15 +291,7 @@ export function bindSlices(slices: SliceBindings, options: BindSlicesOptions = {
           if (value === undefined) deleted.push(id);
           else defineOwn(set, id, value);
         }
-        if (deleted.length === 0 && Object.keys(set).length === 0) return;
-        try {
-          dispatch({ type: REMOTE_CHANGE, payload: { slice: b.key, set, deleted } });
-        } catch (error) {
-          report(
-            onError,
-            new ReduxBindingError('dispatch-failed', `a change of the document bound to ${b.path} could not be dispatched: ${messageOf(error)}`, { cause: error }),
-          );
-        }
+        dispatchChange(b, set, deleted);
       }),
     );
 
