@@ -109,16 +109,19 @@ describe('Text refuses updates that describe an impossible document, and stays u
   });
 
   it('a run whose left origin is an older deletion event of its own replica, after a run of the update already went in', () => {
-    const doc = target();
+    // Without surrogate pairs, plan() leaves such an origin for integrate() to look up.
+    const doc = new Text({ replica: 'a' }).insert(0, 'abcd');
     const runs = [
       { replica: 'z', counter: 1, length: 1, left: id('a', 2), right: id('a', 3), content: 'X' },
       { replica: 'z', counter: 3, length: 1, left: id('z', 2), right: null, content: 'Y' },
     ];
     const deletions = [{ replica: 'z', counter: 2, length: 1, target: id('a', 1), direction: 1 }];
-    expectRefused(doc, delta(runs, deletions, { a: 7, z: 3 }), /origin \(z, 2\) is not an inserted item/);
-    expect([doc.toString(), doc.length]).toEqual(['ab😀c', 5]);
-    expectAccepted(doc, delta(runs.slice(0, 1)));
-    expect(doc.toString()).toBe('abX😀c');
+    const update = (payload: { runs: unknown[]; deletions: unknown[]; version: Record<string, number> }) =>
+      frame('text', { base: { a: 4 }, exact: true, ...payload });
+    expectRefused(doc, update({ runs, deletions, version: { a: 4, z: 3 } }), /origin \(z, 2\) is not an inserted item/);
+    expect([doc.toString(), doc.length]).toEqual(['abcd', 4]);
+    expectAccepted(doc, update({ runs: runs.slice(0, 1), deletions: [], version: { a: 4, z: 1 } }));
+    expect(doc.toString()).toBe('abXcd');
   });
 
   it('a run that is its own origin, or two runs that are each other\u2019s origins', () => {
