@@ -4,6 +4,7 @@
  * The list is sorted by `order`, a fractional key (`order-key.ts`), then by id.
  */
 import type { LWWMap } from '../../src/crdt/index.js';
+import { arrange } from './arrange.js';
 import { byTestId, element } from './dom.js';
 import { isOrderKey, keyBetween, rekey } from './order-key.js';
 
@@ -37,16 +38,19 @@ export function mountTodos(root: ParentNode, todos: LWWMap<Todo>): void {
       row.item.remove();
       rows.delete(id);
     }
-    shown.forEach((todo, index) => {
+    const items = shown.map((todo, index) => {
       let row = rows.get(todo.id);
       if (row === undefined) {
         row = new TodoRow(todo.id, actions);
         rows.set(todo.id, row);
       }
       row.show(todo, index === 0, index === shown.length - 1);
-      // Appending an element already in place moves it: the DOM follows the sorted order.
-      if (list.children[index] !== row.item) list.insertBefore(row.item, list.children[index] ?? null);
+      return row.item;
     });
+    // Moving an element blurs what has focus inside it (a title being edited would commit
+    // half-typed): the row holding the focus stays, the others move around it.
+    const focused = document.activeElement;
+    arrange(list, items, items.find((item) => focused !== null && item.contains(focused)));
     const open = shown.filter((todo) => !todo.done).length;
     left.textContent = `${open} left`;
     clear.disabled = open === shown.length;
