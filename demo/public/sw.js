@@ -23,8 +23,9 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  // Every page of the demo is the one shell, whatever its ?room= and ?user=.
-  const key = request.mode === 'navigate' || url.pathname === '/index.html' ? '/' : url.pathname;
+  // Every page of the demo is the one shell, whatever its ?room= and ?user=; a navigation
+  // to another path (/healthz, /main.js in the address bar) is not the page and is not kept.
+  const key = url.pathname === '/index.html' ? '/' : url.pathname;
   if (!SHELL.includes(key)) return;
   event.respondWith(
     fetch(request).then(
