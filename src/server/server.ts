@@ -8,7 +8,8 @@
  *   GET  /sync/sse?client=<id>    the SSE fallback's downstream: `event: session` with the
  *                                 session id, then `data: <base64 frame>` per frame
  *   POST /sync/post?session=<id>  its upstream: (uint32 BE length, frame) records; 204
- *   anything else                 `onRequest` when given (an app's page), else 404
+ *   anything else                 `onRequest` when given (an app's page), else 404;
+ *                                 other paths under /sync/ are always 404
  *
  * ```ts
  * const server = new SyncServer({ dataDir: './tandem-data', authorize: ({ token, doc }) => 'write' });
@@ -80,7 +81,8 @@ export interface SyncServerOptions {
   readonly logger?: ServerLogger;
   /**
    * Handles every HTTP request for a path the server does not serve itself (anything but
-   * `/healthz` and `/sync…`), so an app can serve its page on the same port; default: 404.
+   * `/healthz`, `/sync` and the paths under `/sync/`, which are the server's even when it
+   * has no endpoint there: 404), so an app can serve its page on the same port; default: 404.
    * It runs after the CORS headers are set and after `OPTIONS` preflights and the 503 of
    * a closing server are answered, and must end the response. A throw or a rejected
    * promise is logged and answered `500 internal error` when nothing was sent yet.
@@ -341,7 +343,8 @@ export class SyncServer {
         case '/sync':
           return this.reply(response, 426, 'this endpoint is a WebSocket: send Upgrade: websocket');
         default:
-          if (this.options.onRequest !== undefined) return this.delegate(this.options.onRequest, request, response);
+          // Every /sync/ path stays the server's, so a later endpoint is never an app's page.
+          if (this.options.onRequest !== undefined && !url.pathname.startsWith('/sync/')) return this.delegate(this.options.onRequest, request, response);
           return this.reply(response, 404, 'not found');
       }
     } catch (error) {
