@@ -300,7 +300,8 @@ export class SyncClient {
   /**
    * Resolves when every local change made before the call is durable on the server, and
    * everything the server held when called has arrived (a ping answered after the call,
-   * on a connection where every document is synced). Waits across disconnections.
+   * on a connection where every document is synced). Waits across disconnections, and
+   * while {@link pause}d: it settles after {@link resume}, or rejects at {@link close}.
    * @throws {SyncClientError} when it cannot complete: `forbidden` when the client was
    *   closed or a document with unsent changes may only be read; `rejected` when the
    *   server keeps rejecting a document's changes (they stay local).
@@ -548,6 +549,8 @@ export class SyncClient {
     const epoch = ++this.epoch;
     this.welcomed = false;
     this.setStatus('connecting');
+    // A status listener may have paused or closed the client: then open nothing.
+    if (epoch !== this.epoch || this.ended || this.held) return;
     const transport = this.transports[this.transportIndex]!;
     let opened = false;
     this.connection = transport.connect(

@@ -116,6 +116,31 @@ describe('SyncClient: pause and resume', () => {
     expect([...b.presence('notes').peers.values()]).toEqual([{ name: 'alice' }]);
   });
 
+  it('synced() made while paused waits for resume; close() while paused rejects it', async () => {
+    w = world();
+    const a = w.client().client;
+    const counter = await a.open('count', PNCounter);
+    a.pause();
+    counter.increment(4);
+    let settled = false;
+    const waiting = a.synced().then(() => {
+      settled = true;
+    });
+    await settle(40);
+    expect(settled).toBe(false);
+    a.resume();
+    await waiting;
+    expect((await w.client().client.open('count', PNCounter)).value).toBe(4);
+
+    const c = w.client().client;
+    await c.open('count', PNCounter);
+    c.pause();
+    const closing = c.synced();
+    await settle(20);
+    await c.close();
+    await expect(closing).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
   it('pause and resume are no-ops when repeated, and after close', async () => {
     w = world();
     const { client, transport } = w.client();
