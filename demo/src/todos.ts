@@ -6,7 +6,7 @@
 import type { LWWMap } from '../../src/crdt/index.js';
 import { arrange } from './arrange.js';
 import { byTestId, element } from './dom.js';
-import { isOrderKey, keyBetween, rekey } from './order-key.js';
+import { rekey } from './order-key.js';
 
 /** One todo as stored (a type, not an interface, so that it is a JSON value). */
 export type Todo = {
@@ -88,9 +88,19 @@ export function mountTodos(root: ParentNode, todos: LWWMap<Todo>): void {
   const addTodo = (): void => {
     const title = input.value.trim();
     if (title === '') return;
-    const last = shown.at(-1)?.order;
-    const order = keyBetween(last !== undefined && isOrderKey(last) ? last : null, null);
-    todos.set(newId(), { title, done: false, order });
+    // The new todo is the one moved to the end; the others are rewritten only when the
+    // keys must be spread out again.
+    // Each write re-renders and re-sorts `shown`: work from this copy.
+    const before = [...shown];
+    const end = before.length;
+    for (const [index, order] of rekey([...before.map((todo) => todo.order), null], end)) {
+      if (index === end) {
+        todos.set(newId(), { title, done: false, order });
+        continue;
+      }
+      const { id, ...todo } = before[index]!;
+      todos.set(id, { ...todo, order });
+    }
     input.value = '';
   };
   input.addEventListener('keydown', (event) => {

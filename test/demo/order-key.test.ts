@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOrderKey, keyBetween, rekey } from '../../demo/src/order-key.js';
+import { MAX_KEY_LENGTH, isOrderKey, keyBetween, rekey, spreadKeys } from '../../demo/src/order-key.js';
 import { runs } from '../helpers/property.js';
 
 describe('demo todos: order keys', () => {
@@ -49,5 +49,45 @@ describe('demo todos: order keys', () => {
     // Two items moved to the same place at once share a key: the tie is rewritten too.
     expect([...rekey(['a', 'i', 'i', 'z'], 1).keys()]).toEqual([1]);
     expect([...rekey(['a', 'i', 'i', 'z'], 3).keys()].sort()).toEqual([2, 3]);
+  });
+});
+
+describe('demo todos: order keys over a long life', () => {
+  it('keyBetween refuses a key longer than MAX_KEY_LENGTH instead of returning one isOrderKey rejects', () => {
+    const longest = 'z'.repeat(MAX_KEY_LENGTH);
+    expect(isOrderKey(longest)).toBe(true);
+    expect(() => keyBetween(longest, null)).toThrow(/rekey the list/);
+  });
+
+  it('adding at the end or moving to the top thousands of times keeps every key valid and the order exact', () => {
+    for (const end of ['top', 'bottom'] as const) {
+      // The list as its keys, in the order wanted; each step adds one item at one end.
+      let keys: string[] = [];
+      let spreads = 0;
+      for (let step = 0; step < 2000; step++) {
+        const wanted: (string | null)[] = end === 'bottom' ? [...keys, null] : [null, ...keys];
+        const moved = end === 'bottom' ? keys.length : 0;
+        const changes = rekey(wanted, moved);
+        if (changes.size > 1) spreads++;
+        keys = wanted.map((key, i) => changes.get(i) ?? (key as string));
+      }
+      for (let i = 0; i < keys.length; i++) {
+        expect(isOrderKey(keys[i])).toBe(true);
+        if (i > 0) expect(keys[i - 1]! < keys[i]!).toBe(true);
+      }
+      // Spread out again a few times, not at every step.
+      expect(spreads).toBeGreaterThan(0);
+      expect(spreads).toBeLessThan(10);
+    }
+  });
+
+  it('spreadKeys gives short increasing keys', () => {
+    const keys = spreadKeys(5000);
+    expect(keys).toHaveLength(5000);
+    for (let i = 0; i < keys.length; i++) {
+      expect(isOrderKey(keys[i])).toBe(true);
+      if (i > 0) expect(keys[i - 1]! < keys[i]!).toBe(true);
+    }
+    expect(Math.max(...keys.map((key) => key.length))).toBeLessThanOrEqual(4);
   });
 });
