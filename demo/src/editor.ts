@@ -14,7 +14,7 @@ import type { DocumentPresence } from '../../src/sync/presence.js';
 import { byTestId, element } from './dom.js';
 import type { Identity } from './identity.js';
 import { personState, readPerson } from './people.js';
-import { spliceBetween, transformThrough, type Splice } from './text-diff.js';
+import { applySplice, spliceBetween, transformThrough, type Splice } from './text-diff.js';
 
 /** Binds the page's editor to `text` and shares this person's caret through `presence`. */
 export function mountEditor(root: ParentNode, text: Text, presence: DocumentPresence, me: Identity): void {
@@ -98,13 +98,10 @@ class EditorBinding {
     const start = this.move(textarea.selectionStart, local);
     const end = this.move(textarea.selectionEnd, local);
     if (local !== undefined) {
-      const from = transformThrough(local.index, this.waiting, 'after');
-      const to = Math.max(from, transformThrough(local.index + local.remove, this.waiting, 'before'));
       try {
-        if (to > from) text.delete(from, to - from);
-        if (local.insert !== '') text.insert(from, local.insert);
+        // Refused whole (a lone surrogate from a broken paste): the text is shown as it is.
+        if (!applySplice(text, local, this.waiting)) console.error('the edit was not applied: it holds a lone surrogate, which has no UTF-8 form');
       } catch (error) {
-        // A lone surrogate (a broken paste) is refused by Text: show the text as it is.
         console.error('the edit was not applied:', error);
       }
     }

@@ -3,7 +3,8 @@
  * (the selection, a pending local edit) through a remote change. Pure functions over
  * UTF-16 strings; no DOM.
  */
-import type { DeltaOp } from '../../src/crdt/index.js';
+import { isWellFormed } from '../../src/codec/index.js';
+import type { DeltaOp, Text } from '../../src/crdt/index.js';
 
 /** One edit of a string: at `index`, delete `remove` code units, then insert `insert`. */
 export interface Splice {
@@ -53,6 +54,22 @@ export function transformIndex(index: number, delta: readonly DeltaOp<string>[],
     }
   }
   return moved;
+}
+
+/**
+ * Applies `local`, a splice of the text as it was before the remote deltas `waiting` were
+ * applied to it, to `text`: the range, moved through them, is deleted and the insert put
+ * where it starts. All or nothing: an insert that is not well-formed UTF-16 (a lone
+ * surrogate from a broken paste, which `Text` refuses) applies nothing, not even the
+ * delete, and returns false.
+ */
+export function applySplice(text: Text, local: Splice, waiting: readonly (readonly DeltaOp<string>[])[]): boolean {
+  if (!isWellFormed(local.insert)) return false;
+  const from = transformThrough(local.index, waiting, 'after');
+  const to = Math.max(from, transformThrough(local.index + local.remove, waiting, 'before'));
+  if (to > from) text.delete(from, to - from);
+  if (local.insert !== '') text.insert(from, local.insert);
+  return true;
 }
 
 /** `transformIndex` through several deltas in order. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Text } from '../../src/crdt/index.js';
-import { spliceBetween, transformIndex, transformThrough } from '../../demo/src/text-diff.js';
+import { Text, type DeltaOp } from '../../src/crdt/index.js';
+import { applySplice, spliceBetween, transformIndex, transformThrough } from '../../demo/src/text-diff.js';
 import { runs } from '../helpers/property.js';
 
 /** Strings from a small alphabet with repeats, newlines and a surrogate pair. */
@@ -75,5 +75,27 @@ describe('demo editor: transformIndex', () => {
     expect(transformIndex(2, delta, 'before')).toBe(2);
     expect(transformIndex(2, delta, 'after')).toBe(5);
     expect(transformThrough(3, [delta, [{ delete: 4 }]], 'before')).toBe(2);
+  });
+});
+
+describe('demo editor: applySplice', () => {
+  it('a paste with a lone surrogate over a selection changes nothing, not even the delete', () => {
+    const doc = new Text({ replica: 'r' }).insert(0, 'keep this text');
+    const splice = spliceBetween('keep this text', 'keep \ud800 text', 6)!;
+    expect(splice).toEqual({ index: 5, remove: 4, insert: '\ud800' });
+    expect(applySplice(doc, splice, [])).toBe(false);
+    expect(doc.toString()).toBe('keep this text');
+  });
+
+  it('applies a splice made before remote deltas where they moved it', () => {
+    const doc = new Text({ replica: 'r' }).insert(0, 'hello world');
+    const remote: DeltaOp<string>[][] = [];
+    const off = doc.on('change', (change) => remote.push([...change]));
+    // A remote-like edit the textarea did not see yet: text put before the splice.
+    doc.insert(0, '>> ');
+    off();
+    // The textarea turned "hello world" into "hello, world".
+    expect(applySplice(doc, spliceBetween('hello world', 'hello, world', 6)!, remote)).toBe(true);
+    expect(doc.toString()).toBe('>> hello, world');
   });
 });
