@@ -4,6 +4,8 @@
  * sessionStorage), a colour for the name, and the IndexedDB database this tab stores its
  * documents and outbox in.
  */
+import { createReplicaId } from '../../src/crdt/clock/index.js';
+import { answerClaims, claimedElsewhere, type ClaimChannel } from './tab-claim.js';
 
 /** This page's room, person and colour. */
 export interface Identity {
@@ -16,6 +18,7 @@ const ANIMALS = ['Otter', 'Heron', 'Lynx', 'Badger', 'Puffin', 'Gecko', 'Bison',
 const ROOM = /^[A-Za-z0-9_.-]{1,40}$/;
 const NAME_KEY = 'tandem-demo-user';
 const TAB_KEY = 'tandem-demo-tab';
+const CLAIMS = 'tandem-demo-tabs';
 
 /**
  * Reads the room and name from the URL and the tab's session.
@@ -44,12 +47,26 @@ export function colorOf(name: string): string {
  * sessionStorage), since two live clients must not share one client id. A duplicated
  * tab copies sessionStorage; a Web Lock held for the page's life tells the copy apart,
  * and it takes a new id. A reload waits briefly for the page it replaces to let go.
+ * Outside a secure context (no Web Locks, no `crypto.randomUUID`) the pages ask each
+ * other over a broadcast channel instead (`tab-claim.ts`).
  */
 export async function tabDatabase(session: Storage): Promise<string> {
-  let tab = session.getItem(TAB_KEY) ?? crypto.randomUUID();
+  let tab = session.getItem(TAB_KEY) ?? createReplicaId();
+  // Typed as always there, but only secure contexts have it.
   const locks = (navigator as { locks?: LockManager }).locks;
   if (locks !== undefined) {
-    while (!(await hold(locks, `tandem-demo-${tab}`))) tab = crypto.randomUUID();
+    while (!(await hold(locks, `tandem-demo-${tab}`))) tab = createReplicaId();
+  } else if (typeof BroadcastChannel === 'function') {
+    const open = (): ClaimChannel => {
+      const channel = new BroadcastChannel(CLAIMS);
+      return {
+        post: (message) => channel.postMessage(message),
+        listen: (listener) => channel.addEventListener('message', (event) => listener(event.data)),
+        close: () => channel.close(),
+      };
+    };
+    while (await claimedElsewhere(open, tab, 250)) tab = createReplicaId();
+    answerClaims(open, tab);
   }
   session.setItem(TAB_KEY, tab);
   return `tandem-demo-${tab}`;

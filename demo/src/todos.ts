@@ -3,6 +3,7 @@
  * `{ title, done, order }`), so people editing different todos never touch each other's.
  * The list is sorted by `order`, a fractional key (`order-key.ts`), then by id.
  */
+import { createReplicaId } from '../../src/crdt/clock/index.js';
 import type { LWWMap } from '../../src/crdt/index.js';
 import { arrange } from './arrange.js';
 import { byTestId, element } from './dom.js';
@@ -202,5 +203,6 @@ function readTodo(value: unknown): Todo | undefined {
 }
 
 function newId(): string {
-  return `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
+  // createReplicaId needs only crypto.getRandomValues (randomUUID is for secure contexts).
+  return `${Date.now().toString(36)}-${createReplicaId().slice(0, 8)}`;
 }
