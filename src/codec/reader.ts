@@ -14,7 +14,8 @@ const ASCII_SCRATCH: number[] = [];
 export class Reader {
   pos: number;
   private itemsLeft: number;
-  private readonly view: DataView;
+  /** A DataView of `bytes`, made on the first float read (most frames have none). */
+  private view: DataView | undefined = undefined;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -24,7 +25,6 @@ export class Reader {
   ) {
     this.pos = start;
     this.itemsLeft = limits.maxItems;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** Bytes left before the end of the range. */
@@ -102,6 +102,7 @@ export class Reader {
   /** An IEEE 754 binary64, little-endian. */
   f64(): number {
     if (this.end - this.pos < 8) throw this.error('truncated', 'expected 8 bytes of float64');
+    this.view ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     const x = this.view.getFloat64(this.pos, true);
     this.pos += 8;
     return x;

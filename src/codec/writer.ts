@@ -5,13 +5,13 @@
  */
 export class Writer {
   private buf: Uint8Array;
-  private view: DataView;
+  /** A DataView of `buf`, made on the first float or 32-bit write (most frames have none). */
+  private view: DataView | undefined = undefined;
   /** Number of bytes written so far. */
   pos = 0;
 
   constructor(initialCapacity = 256) {
     this.buf = new Uint8Array(Math.max(16, initialCapacity));
-    this.view = new DataView(this.buf.buffer);
   }
 
   private grow(needed: number): void {
@@ -20,7 +20,7 @@ export class Writer {
     const next = new Uint8Array(capacity);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.view = undefined;
   }
 
   /** One byte. */
@@ -68,7 +68,7 @@ export class Writer {
   /** An IEEE 754 binary64, little-endian. */
   f64(x: number): void {
     if (this.pos + 8 > this.buf.length) this.grow(8);
-    this.view.setFloat64(this.pos, x, true);
+    this.dataView().setFloat64(this.pos, x, true);
     this.pos += 8;
   }
 
@@ -116,7 +116,12 @@ export class Writer {
 
   /** Overwrites four bytes at `offset` with `n`, little-endian. */
   u32At(offset: number, n: number): void {
-    this.view.setUint32(offset, n, true);
+    this.dataView().setUint32(offset, n, true);
+  }
+
+  private dataView(): DataView {
+    if (this.view === undefined) this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.view;
   }
 
   /** Reserves `n` bytes and returns their offset. */
