@@ -19,6 +19,8 @@ const ROOM = /^[A-Za-z0-9_.-]{1,40}$/;
 const NAME_KEY = 'tandem-demo-user';
 const TAB_KEY = 'tandem-demo-tab';
 const CLAIMS = 'tandem-demo-tabs';
+/** Every tab's database (and the Web Lock its page holds) is named this and its tab id. */
+const PREFIX = 'tandem-demo-';
 
 /**
  * Reads the room and name from the URL and the tab's session.
@@ -43,19 +45,23 @@ export function colorOf(name: string): string {
 }
 
 /**
- * The IndexedDB database of this tab: one per tab, kept across reloads (its id lives in
- * sessionStorage), since two live clients must not share one client id. A duplicated
- * tab copies sessionStorage; a Web Lock held for the page's life tells the copy apart,
- * and it takes a new id. A reload waits briefly for the page it replaces to let go.
+ * The IndexedDB database of this tab: one per live tab, kept across reloads (its id lives
+ * in sessionStorage), since two live clients must not share one client id. Each page
+ * holds a Web Lock named after its database for its whole life. A reload waits briefly
+ * for the page it replaces to let go and keeps the database; a duplicated tab (which
+ * copies sessionStorage) finds the lock held; it and a new tab take over the database of
+ * a closed tab when there is one (its lock is free: its outbox is sent, and databases do
+ * not pile up with every tab ever opened), else a new one.
  * Outside a secure context (no Web Locks, no `crypto.randomUUID`) the pages ask each
- * other over a broadcast channel instead (`tab-claim.ts`).
+ * other over a broadcast channel instead (`tab-claim.ts`), and nothing is taken over.
  */
 export async function tabDatabase(session: Storage): Promise<string> {
-  let tab = session.getItem(TAB_KEY) ?? createReplicaId();
+  const given = session.getItem(TAB_KEY);
+  let tab = given ?? createReplicaId();
   // Typed as always there, but only secure contexts have it.
   const locks = (navigator as { locks?: LockManager }).locks;
   if (locks !== undefined) {
-    while (!(await hold(locks, `tandem-demo-${tab}`))) tab = createReplicaId();
+    if (given === null || !(await hold(locks, `${PREFIX}${given}`, 2000))) tab = (await adopt(locks)) ?? (await fresh(locks));
   } else if (typeof BroadcastChannel === 'function') {
     const open = (): ClaimChannel => {
       const channel = new BroadcastChannel(CLAIMS);
@@ -69,17 +75,38 @@ export async function tabDatabase(session: Storage): Promise<string> {
     answerClaims(open, tab);
   }
   session.setItem(TAB_KEY, tab);
-  return `tandem-demo-${tab}`;
+  return `${PREFIX}${tab}`;
 }
 
-/** Takes the lock `name` until the page goes away; false when another page keeps it for 2 s. */
-function hold(locks: LockManager, name: string): Promise<boolean> {
+/** The tab id of a closed tab's database, now held by this page; undefined when every one is in use. */
+async function adopt(locks: LockManager): Promise<string | undefined> {
+  // Not every browser lists its databases (Firefox before 126).
+  const databases = typeof indexedDB.databases === 'function' ? await indexedDB.databases().catch(() => []) : [];
+  for (const { name } of databases) {
+    if (name === undefined || !name.startsWith(PREFIX)) continue;
+    if (await hold(locks, name, 0)) return name.slice(PREFIX.length);
+  }
+  return undefined;
+}
+
+/** A new tab id, held by this page. */
+async function fresh(locks: LockManager): Promise<string> {
+  let tab = createReplicaId();
+  while (!(await hold(locks, `${PREFIX}${tab}`, 0))) tab = createReplicaId();
+  return tab;
+}
+
+/**
+ * Takes the lock `name` until the page goes away; false when another page keeps it for
+ * `wait` ms (0: only when it is free now).
+ */
+function hold(locks: LockManager, name: string, wait: number): Promise<boolean> {
   return new Promise((resolve) => {
-    locks
-      .request(name, { signal: AbortSignal.timeout(2000) }, () => {
-        resolve(true);
-        return new Promise<void>(() => {});
-      })
-      .catch(() => resolve(false));
+    const granted = (lock: Lock | null): Promise<void> | undefined => {
+      resolve(lock !== null);
+      return lock === null ? undefined : new Promise<void>(() => {});
+    };
+    const request = wait === 0 ? locks.request(name, { ifAvailable: true }, granted) : locks.request(name, { signal: AbortSignal.timeout(wait) }, granted);
+    request.catch(() => resolve(false));
   });
 }
