@@ -38,7 +38,9 @@ async function start(app: HTMLElement): Promise<void> {
   mountChat(app, chat, me.name);
   mountCounter(app, counter);
   // Storage writes start at once; this only narrows the window in which a closing tab could lose one.
-  addEventListener('pagehide', () => void client.flush());
+  addEventListener('pagehide', () => {
+    client.flush().catch((error: unknown) => console.warn('the last changes may not be stored:', error));
+  });
   await serviceWorker();
   app.dataset.ready = 'true';
 }
