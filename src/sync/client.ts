@@ -15,6 +15,8 @@ import { OTRichTextDocument, OTTextDocument } from './ot-document.js';
 import { OTSession } from './ot-session.js';
 import { DocumentPresence } from './presence.js';
 import { PROTOCOL_VERSION, decodeMessage, nameProblem, encodeMessage, type ClientMessage, type Message, type SyncError } from './protocol.js';
+import { DocumentJournal } from './document-journal.js';
+import type { SyncJournal } from './journal.js';
 import { ReplicatedSession } from './replicated-session.js';
 import { CLIENT_KEY, decodeSaved, documentKey } from './saved-document.js';
 import { SyncClientError, type SessionHost } from './session.js';
@@ -57,6 +59,14 @@ export interface SyncClientOptions {
   readonly random?: () => number;
   /** Decoding limits for frames from the server; defaults in `FORMAT.md` section 6. */
   readonly limits?: Partial<DecodeLimits>;
+  /**
+   * A synchronous journal (e.g. `webStorageJournal()`) that keeps each local change of
+   * a replicated document from the moment it is made until `storage` holds it, so a reload
+   * during an asynchronous storage write does not lose it; replayed when the document is
+   * opened. Best effort: a failing journal is reported and the storage carries on alone.
+   * OT documents do not use it. Default: none.
+   */
+  readonly journal?: SyncJournal;
 }
 
 /** Either kind of open document. */
@@ -96,6 +106,7 @@ export class SyncClient {
   private id: string | undefined;
   private readonly ready: Promise<void>;
   private readonly storage: ClientStorage;
+  private readonly journal: SyncJournal | undefined;
   private readonly transports: readonly Transport[];
   private readonly token: string | null;
   private readonly fallbackAfter: number;
@@ -142,6 +153,7 @@ export class SyncClient {
    */
   constructor(options: SyncClientOptions) {
     this.storage = options.storage ?? new MemoryStorage();
+    this.journal = options.journal;
     this.token = options.token ?? null;
     this.fallbackAfter = positiveInteger(options.fallbackAfter ?? 2, 'fallbackAfter');
     this.backoff = resolveBackoff(options.backoff);
@@ -472,7 +484,10 @@ export class SyncClient {
         throw new TypeError(`the stored copy of ${name} does not load: ${describe(error)}`, { cause: error });
       }
     }
-    const session = new ReplicatedSession(this.host, name, type, doc, saved?.header.kind === 'replicated' ? saved.header : undefined);
+    // The journal holds the changes a reload cut off before the storage held them.
+    const journal = this.journal === undefined ? undefined : new DocumentJournal(this.journal, this.clientId, name, (error) => this.emit('error', error));
+    const replayed = journal?.replay(doc) ?? [];
+    const session = new ReplicatedSession(this.host, name, type, doc, saved?.header.kind === 'replicated' ? saved.header : undefined, journal, replayed);
     this.sessions.set(name, session);
     this.handles.set(name, { kind: Type, value: doc });
     await this.subscribed(name, session);

@@ -22,6 +22,7 @@ export {
 export { SyncClient, type ClientStatus, type ReplicatedClass, type SyncClientEvents, type SyncClientOptions } from './client.js';
 export { SyncClientError, type ClientErrorCode, type SessionPhase } from './session.js';
 export { MemoryStorage, type ClientStorage } from './storage.js';
+export { MemoryJournal, webStorageJournal, type SyncJournal, type WebStorageLike } from './journal.js';
 export { IndexedDBStorage, type IDBFactoryLike } from './indexeddb-storage.js';
 export type { ConnectRequest, Transport, TransportConnection, TransportEvents } from './transport.js';
 export { MemoryTransport, memoryTransport, type HubEndpoint } from './memory-transport.js';

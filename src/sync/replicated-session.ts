@@ -11,10 +11,15 @@
  * sends the delta cut at the same instant, so the server never holds an event of this
  * replica that a reload would not find (which would make the replica spend that event's
  * counter twice).
+ *
+ * With a {@link DocumentJournal}, each local change is also journaled synchronously in the
+ * change listener, so a reload during that write finds it; a finished write removes the
+ * entries it holds.
  */
 import { DecodeError } from '../codec/index.js';
 import { VersionVector, type Replicated, type Version } from '../crdt/index.js';
 import type { Ack, Synced, SyncError, Update } from './protocol.js';
+import type { DocumentJournal } from './document-journal.js';
 import { documentKey, encodeSaved, type SavedReplicated } from './saved-document.js';
 import { SyncClientError, microtask, type SessionHost, type SessionPhase } from './session.js';
 
@@ -60,12 +65,17 @@ export class ReplicatedSession {
     readonly type: string,
     readonly doc: Replicated,
     saved: SavedReplicated | undefined,
+    private readonly journal: DocumentJournal | undefined = undefined,
+    /** The marks of the local changes the journal replayed into `doc` beyond `saved`. */
+    replayed: readonly number[] = [],
   ) {
     this.confirmed = saved === undefined ? new VersionVector() : VersionVector.from(saved.confirmed, 'stored confirmed version');
-    this.marks = saved === undefined ? [] : [...saved.marks];
+    this.marks = saved === undefined ? [...replayed] : [...saved.marks, ...replayed];
     this.prune();
     this.unsubscribe = doc.on('change', (event) => {
       if (event.origin === 'local') {
+        // Journaled first, in this turn: a reload from here on finds the change.
+        this.journal?.record(this.doc);
         this.marks.push(this.own(this.doc.version()));
         this.host.changed();
       }
@@ -73,6 +83,8 @@ export class ReplicatedSession {
       // so storing it can wait and share one write with the changes that follow it.
       this.schedule(event.origin === 'local');
     });
+    // Replayed entries reach the storage (which then lets them go) and the server.
+    if (journal?.holding === true) this.schedule();
   }
 
   /** Whether the subscription is open and the server's state merged. */
@@ -269,9 +281,12 @@ export class ReplicatedSession {
       while (this.again) {
         this.again = false;
         const outgoing = this.cut();
+        const checkpoint = this.journal?.checkpoint() ?? 0;
+        const version = this.doc.version();
         const record = encodeSaved(this.header(), this.doc.encode());
         try {
           await this.host.storage.set(documentKey(this.name), record);
+          this.journal?.written(checkpoint, version);
         } catch (error) {
           this.host.report(new SyncClientError('storage', `could not store ${this.name}: ${describe(error)}`, this.name, { cause: error }));
         }
