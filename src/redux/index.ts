@@ -9,6 +9,7 @@ export { arraySlice, entityStateSlice, recordSlice, type Entities, type EntityCh
 export {
   REMOTE_CHANGE,
   bindSlices,
+  isRemoteChange,
   type BindSlicesOptions,
   type BoundSlices,
   type EntityDocument,

@@ -52,6 +52,18 @@ export interface RemoteChangeAction extends Action<typeof REMOTE_CHANGE> {
 }
 
 /**
+ * Whether `action` is a {@link RemoteChangeAction} as the binding makes it: its type, and
+ * a payload with a slice name, the entities set and the ids deleted. A type guard for
+ * reducers and middleware, and for Redux Toolkit's `builder.addMatcher(isRemoteChange, …)`.
+ *
+ * @example
+ * if (isRemoteChange(action) && action.payload.slice === 'todos') console.log(action.payload.deleted);
+ */
+export function isRemoteChange(action: unknown): action is RemoteChangeAction {
+  return isPlainObject(action) && action.type === REMOTE_CHANGE && readRemoteChange(action as Action) !== undefined;
+}
+
+/**
  * The map methods the binding uses: `LWWMap` and `AWMap` (from `tandem`) have them, as
  * does a map opened with `SyncClient.open`. With `LWWMap`, of concurrent edits of one
  * entity the latest wins, and a delete concurrent with an edit wins when it is later;

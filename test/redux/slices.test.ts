@@ -1,7 +1,7 @@
 import { applyMiddleware, combineReducers, compose, legacy_createStore, type Middleware, type StoreEnhancer, type UnknownAction } from 'redux';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AWMap, LWWMap } from '../../src/crdt/index.js';
-import { REMOTE_CHANGE, arraySlice, bindSlices, entityStateSlice, type BoundSlices } from '../../src/redux/index.js';
+import { REMOTE_CHANGE, arraySlice, bindSlices, entityStateSlice, isRemoteChange, type BoundSlices } from '../../src/redux/index.js';
 import { world, type World } from '../sync/client/harness.js';
 import { added, deleted, edited, reducer, todoStore, toggled, type Todos } from './harness.js';
 
@@ -179,6 +179,34 @@ describe('bindSlices: the document at creation', () => {
     const { store, dispatched } = todoStore(doc, { preloaded: { todos: { t1: { done: false, text: 'x' } }, seen: 0 } });
     expect(dispatched).toEqual([]);
     expect(store.getState().todos).toEqual({ t1: { text: 'x', done: false } });
+  });
+});
+
+describe('isRemoteChange', () => {
+  it('tells the binding’s remote-change actions from everything else', () => {
+    w = world();
+    const doc = new LWWMap({ replica: 'a' });
+    const seen: unknown[] = [];
+    const spy: Middleware = () => (next) => (action) => {
+      seen.push(action);
+      return next(action);
+    };
+    const enhancer: StoreEnhancer<{ readonly tandem: BoundSlices }> = compose(bindSlices({ todos: doc }), applyMiddleware(spy));
+    const store = legacy_createStore(reducer, enhancer);
+    store.dispatch(added('t1', 'local'));
+    doc.set('t2', { text: 'remote', done: false });
+    expect(seen.filter(isRemoteChange)).toEqual([{ type: REMOTE_CHANGE, payload: { slice: 'todos', set: { t2: { text: 'remote', done: false } }, deleted: [] } }]);
+    for (const other of [
+      added('t3', 'x'),
+      { type: REMOTE_CHANGE },
+      { type: REMOTE_CHANGE, payload: { slice: 'todos', set: {}, deleted: [1] } },
+      { type: REMOTE_CHANGE, payload: { slice: 7, set: {}, deleted: [] } },
+      { type: 'other', payload: { slice: 'todos', set: {}, deleted: [] } },
+      null,
+      'tandem/remote-change',
+    ]) {
+      expect(isRemoteChange(other)).toBe(false);
+    }
   });
 });
 
