@@ -474,19 +474,19 @@ export class SyncClient {
     const type = formatName(doc);
     const bytes = await this.storage.get(documentKey(name));
     const saved = bytes === undefined ? undefined : decodeSaved(bytes, name);
-    if (saved !== undefined) {
-      if (saved.header.kind !== 'replicated' || saved.header.type !== type) {
-        throw new TypeError(`${name} is stored as a ${saved.header.type}, not a ${type}`);
-      }
-      try {
-        doc.apply(saved.state);
-      } catch (error) {
-        throw new TypeError(`the stored copy of ${name} does not load: ${describe(error)}`, { cause: error });
-      }
+    if (saved !== undefined && (saved.header.kind !== 'replicated' || saved.header.type !== type)) {
+      throw new TypeError(`${name} is stored as a ${saved.header.type}, not a ${type}`);
     }
     // The journal holds the changes a reload cut off before the storage held them.
     const journal = this.journal === undefined ? undefined : new DocumentJournal(this.journal, this.clientId, name, (error) => this.emit('error', error));
-    const replayed = journal?.replay(doc) ?? [];
+    let state = saved?.state;
+    let replayed: number[] = [];
+    try {
+      if (journal !== undefined) ({ state, marks: replayed } = journal.replay(state, () => new Type({ replica: createReplicaId() })));
+      if (state !== undefined) doc.apply(state);
+    } catch (error) {
+      throw new TypeError(`the stored copy of ${name} does not load: ${describe(error)}`, { cause: error });
+    }
     const session = new ReplicatedSession(this.host, name, type, doc, saved?.header.kind === 'replicated' ? saved.header : undefined, journal, replayed);
     this.sessions.set(name, session);
     this.handles.set(name, { kind: Type, value: doc });

@@ -27,7 +27,7 @@ export class DocumentJournal {
 
   constructor(
     private readonly journal: SyncJournal,
-    client: string,
+    private readonly client: string,
     private readonly name: string,
     private readonly report: (error: SyncClientError) => void,
   ) {
@@ -40,12 +40,16 @@ export class DocumentJournal {
   }
 
   /**
-   * Merges into `doc` (restored from storage) the entries a previous run left, in order,
-   * and returns this replica's counter after each one that added a change of its own (the
-   * marks of changes not yet acknowledged). An entry that does not merge is reported and
-   * removed; a journal that cannot be read is reported and replays nothing.
+   * Merges into the stored `state` the entries a previous run left, in order, and returns
+   * the result with this replica's counter after each entry that added a change of its own
+   * (the marks of changes not yet acknowledged). A replica takes events of its own id only
+   * while it has none (loading its state), so the merging happens in `scratch()`, an empty
+   * replica of the same type under another id, whose whole state the document then loads
+   * in one update. An entry that does not merge is reported and removed; a journal that
+   * cannot be read is reported and replays nothing.
+   * @throws {DecodeError} when `state` does not load.
    */
-  replay(doc: Replicated): number[] {
+  replay(state: Uint8Array | undefined, scratch: () => Replicated): { state: Uint8Array | undefined; marks: number[] } {
     let found: [string, Uint8Array][];
     try {
       found = this.journal.entries(this.prefix);
@@ -58,9 +62,13 @@ export class DocumentJournal {
       const rest = key.slice(this.prefix.length);
       if (/^[1-9][0-9]{0,15}$/.test(rest)) entries.push([Number(rest), key, value]);
     }
+    if (entries.length === 0) return { state, marks: [] };
     entries.sort((a, b) => a[0] - b[0]);
+    this.next = entries[entries.length - 1]![0] + 1;
+    const doc = scratch();
+    if (state !== undefined) doc.apply(state);
     const marks: number[] = [];
-    let own = doc.version()[doc.replica] ?? 0;
+    let own = doc.version()[this.client] ?? 0;
     for (const [seq, key, value] of entries) {
       try {
         doc.apply(value);
@@ -70,13 +78,16 @@ export class DocumentJournal {
         continue;
       }
       this.live.push(seq);
-      const after = doc.version()[doc.replica] ?? 0;
+      const after = doc.version()[this.client] ?? 0;
       if (after > own) marks.push(after);
       own = after;
     }
-    this.next = entries.length === 0 ? 1 : entries[entries.length - 1]![0] + 1;
-    this.through.merge(VersionVector.from(doc.version(), 'restored version'));
-    return marks;
+    return { state: doc.encode(), marks };
+  }
+
+  /** The document, restored, is at `version`: the first entry holds what it adds to that. */
+  opened(version: Version): void {
+    this.through.merge(VersionVector.from(version, 'restored version'));
   }
 
   /** Journals the change `doc` just made, synchronously; a failure is reported, and the next entry covers it. */

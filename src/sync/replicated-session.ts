@@ -72,6 +72,7 @@ export class ReplicatedSession {
     this.confirmed = saved === undefined ? new VersionVector() : VersionVector.from(saved.confirmed, 'stored confirmed version');
     this.marks = saved === undefined ? [...replayed] : [...saved.marks, ...replayed];
     this.prune();
+    journal?.opened(doc.version());
     this.unsubscribe = doc.on('change', (event) => {
       if (event.origin === 'local') {
         // Journaled first, in this turn: a reload from here on finds the change.
