@@ -350,13 +350,14 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
       // A record takes at least a length, a counter and a code byte.
       const n = r.count(3);
       const replicas = readReplicas(r, table, n);
-      const lengths: number[] = new Array(n);
+      // Numeric columns are typed arrays: no per-element boxing, and nothing for the GC to scan.
+      const lengths = new Float64Array(n);
       for (let k = 0; k < n; k++) {
         lengths[k] = r.uint();
         if (lengths[k] === 0) throw r.error('invalid-value', 'a run holds at least one item');
       }
       const counters = new CounterColumn(base);
-      const starts: number[] = new Array(n);
+      const starts = new Float64Array(n);
       for (let k = 0; k < n; k++) {
         const replica = replicas[k]!;
         const start = counters.expected(replica) + r.uint();
@@ -364,17 +365,16 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         starts[k] = start;
         counters.ended(replica, start + lengths[k]!);
       }
-      const codes: number[] = new Array(n);
+      const codes = new Uint8Array(n);
       for (let k = 0; k < n; k++) {
         const code = r.u8();
         if (code >> 6 !== 0 || (code >> 4) === VISIBILITY_UNUSED) throw r.error('invalid-value', `run code ${code} is not defined`);
         codes[k] = code;
       }
       const leftReplicas: (string | undefined)[] = new Array(n);
-      const leftCounters: number[] = new Array(n);
+      const leftCounters = new Float64Array(n);
       for (let k = 0; k < n; k++) {
         const c = codes[k]! & 3;
-        leftCounters[k] = 0;
         if (c === ORIGIN_NONE) continue;
         if (c === ORIGIN_OWN) {
           leftReplicas[k] = replicas[k]!;
@@ -387,10 +387,9 @@ export function sequenceCodec<C>(tag: number, name: string, items: ContentCodec<
         } else throw r.error('invalid-value', 'left origin code 3 is not defined');
       }
       const rightReplicas: (string | undefined)[] = new Array(n);
-      const rightCounters: number[] = new Array(n);
+      const rightCounters = new Float64Array(n);
       for (let k = 0; k < n; k++) {
         const c = (codes[k]! >> 2) & 3;
-        rightCounters[k] = 0;
         if (c === ORIGIN_NONE) continue;
         const leftReplica = leftReplicas[k];
         if (c === ORIGIN_FOLLOWS) {
