@@ -7,6 +7,7 @@
 import { LWWMap, List, PNCounter, Text } from '../../src/crdt/index.js';
 import { SyncClient } from '../../src/sync/client.js';
 import { IndexedDBStorage } from '../../src/sync/indexeddb-storage.js';
+import { webStorageJournal, type SyncJournal } from '../../src/sync/journal.js';
 import { MemoryStorage } from '../../src/sync/storage.js';
 import { mountChat, type Message } from './chat.js';
 import { mountCounter } from './counter.js';
@@ -20,9 +21,12 @@ async function start(app: HTMLElement): Promise<void> {
   const me = readIdentity(location.search, sessionStorage);
   byTestId(app, 'room', HTMLElement).textContent = me.room;
   document.title = `${me.room} · Tandem demo`;
-  const storage = IndexedDBStorage.available() ? new IndexedDBStorage(await tabDatabase(sessionStorage)) : new MemoryStorage();
+  const database = IndexedDBStorage.available() ? await tabDatabase(sessionStorage) : undefined;
+  const storage = database === undefined ? new MemoryStorage() : new IndexedDBStorage(database);
+  // The journal keeps a change made right before a reload while IndexedDB is still writing it.
+  const journal = database === undefined ? undefined : tabJournal(database);
   // A short backoff cap: a demo shows reconnection within seconds.
-  const client = new SyncClient({ url: location.origin, storage, backoff: { cap: 3000 } });
+  const client = new SyncClient({ url: location.origin, storage, backoff: { cap: 3000 }, ...(journal === undefined ? {} : { journal }) });
   mountConnection(app, client, sessionStorage);
   client.on('error', (error) => console.warn('sync:', error.message));
   const [text, todos, chat, counter] = await Promise.all([
@@ -43,6 +47,16 @@ async function start(app: HTMLElement): Promise<void> {
   });
   await serviceWorker();
   app.dataset.ready = 'true';
+}
+
+/** The journal of the tab whose IndexedDB database is `database`, in localStorage; undefined where the browser forbids localStorage. */
+function tabJournal(database: string): SyncJournal | undefined {
+  try {
+    return webStorageJournal(window.localStorage, `tandem-demo:${database}:`);
+  } catch (error) {
+    console.warn('no journal: a change made right before a reload may be lost', error);
+    return undefined;
+  }
 }
 
 /** Registers the service worker and waits (at most 5 s) until it is active. */
