@@ -723,7 +723,9 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       return e;
     };
     const fresh: Span<C>[] = [];
-    const byRep = new Map<number, Span<C>[]>();
+    // Where each replica's runs lie in `fresh`: runs come sorted by replica and counter
+    // (the codec checks), so one replica's runs are one stretch, sorted by counter.
+    const stretches = new Map<number, { from: number; to: number }>();
     // Without exact deletions, a deleted run is also how a deletion of its items arrives.
     const deletedRuns: RangeRecord[] = [];
     let seenName = '';
@@ -764,20 +766,26 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         this.tree.last,
         undefined,
       );
+      const stretch = stretches.get(rep);
+      if (stretch === undefined) stretches.set(rep, { from: fresh.length, to: fresh.length + 1 });
+      else stretch.to = fresh.length + 1;
       fresh.push(run);
-      let list = byRep.get(rep);
-      if (list === undefined) byRep.set(rep, (list = []));
-      list.push(run);
     }
-    // Runs come sorted by replica and counter (the codec checks), so each list is sorted.
     let pairs = this.pairs;
     for (let i = 0; !pairs && i < fresh.length; i++) pairs = fresh[i]!.content !== undefined && this.paired(fresh[i]!.content!);
     let lastFresh: Span<C> | undefined;
     const freshAt = (rep: number, ctr: number): Span<C> | undefined => {
       if (lastFresh !== undefined && lastFresh.rep === rep && ctr >= lastFresh.ctr && ctr < lastFresh.ctr + lastFresh.len) return lastFresh;
-      const list = byRep.get(rep);
-      if (list === undefined) return undefined;
-      const run = list[byCounter(list, ctr)];
+      const stretch = stretches.get(rep);
+      if (stretch === undefined) return undefined;
+      let lo = stretch.from;
+      let hi = stretch.to - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (fresh[mid]!.ctr <= ctr) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      const run = hi >= stretch.from ? fresh[hi] : undefined;
       if (run === undefined || ctr >= run.ctr + run.len) return undefined;
       lastFresh = run;
       return run;
@@ -822,15 +830,18 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       if (this.position(run.rightRep, run.rightCtr) <= this.position(run.leftRep, run.leftCtr)) throw new DecodeError('invalid-value', `run ${itemName(run.rep, run.ctr)} has its right origin before its left origin`);
     };
 
-    // Depth-first, so that each run follows its origins; a cycle is refused.
-    const order: Span<C>[] = [];
+    // Depth-first, so that each run follows its origins; a cycle is refused. While every
+    // run comes after its origins as listed, the order is `fresh` itself; `order` is made
+    // at the first run that must wait for another.
+    let order: Span<C>[] | undefined;
     const stack: Span<C>[] = [];
     const visit = (run: Span<C>, dep: Span<C> | undefined): void => {
       if (dep === undefined || dep.mark === 2) return;
       if (dep.mark === 1) throw new DecodeError('invalid-value', `runs ${itemName(run.rep, run.ctr)} and ${itemName(dep.rep, dep.ctr)} are each other's origins`);
       stack.push(dep);
     };
-    for (const root of fresh) {
+    for (let i = 0; i < fresh.length; i++) {
+      const root = fresh[i]!;
       if (root.mark !== 0) continue;
       // Most runs come after their origins already (runs are listed by counter, and
       // origins are older): place them without the stack. An origin of the run's own
@@ -842,9 +853,10 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
       const right = !pairs && root.rightRep === root.rep && root.rightCtr < root.ctr ? undefined : dependency(root.rightRep, root.rightCtr, 'right');
       if ((left === undefined || left.mark === 2) && (right === undefined || right.mark === 2)) {
         root.mark = 2;
-        order.push(root);
+        order?.push(root);
         continue;
       }
+      order ??= fresh.slice(0, i);
       root.mark = 1;
       stack.push(root);
       visit(root, left);
@@ -860,7 +872,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
           stack.pop();
           if (run.mark === 1) {
             run.mark = 2;
-            order.push(run);
+            order!.push(run);
           }
         }
       }
@@ -902,7 +914,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     // Accepted: the new replicas get their numbers.
     const knownReplicas = this.names.length;
     for (const [replica] of extra) this.number(replica);
-    return { order, known: knownReplicas, deletions, deleted };
+    return { order: order ?? fresh, known: knownReplicas, deletions, deleted };
   }
 
   /**
