@@ -244,7 +244,8 @@ export class SyncClient {
    * Opens the OT document `name`: plain text (`'text'`, type `ot-text`) or rich text
    * (`'rich-text'`, `ot-rich-text`). Unconfirmed edits are stored and resent under their
    * sequence numbers after a reload, so the server applies each once. Resolves like
-   * {@link open}.
+   * {@link open}. The `journal` option does not cover OT documents: an edit whose
+   * storage write (which comes before its sending) is still running is lost by a reload.
    * @throws {SyncClientError} `forbidden` or `type-mismatch` when the server refuses it;
    *   {@link TypeError} when `kind` is neither or the name is open with another type.
    */
