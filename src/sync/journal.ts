@@ -13,7 +13,8 @@
  * The journal is best effort on top of the storage: when it fails (full, or not
  * available), the client reports the failure and carries on with the storage alone, so
  * only the reload window is unprotected again. It covers replicated documents only;
- * OT documents do not use it.
+ * OT documents do not use it. Entries normally live for one storage write (milliseconds);
+ * those a reload left stay until their document is opened again.
  *
  * Implementations: {@link MemoryJournal} (tests; survives a {@link SyncClient} but not
  * the process) and {@link webStorageJournal} (browsers: `localStorage` or

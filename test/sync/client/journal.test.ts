@@ -450,7 +450,7 @@ describe('SyncClient: journal, random reloads', () => {
           await w.close();
         }
       }),
-      { ...runs(20), timeout: 5000 },
+      { ...runs(30), timeout: 5000 },
     );
   });
 });
