@@ -180,6 +180,32 @@ describe('SyncClient: journal', () => {
     expect(observer.toString()).toBe('abcd');
   });
 
+  it('two reloads in a row, each during a write, keep the changes of both pages', async () => {
+    w = world();
+    const disk = new MemoryStorage();
+    const journal = new MemoryJournal();
+    const storage = new PageStorage(disk);
+    let page = { connected: w.client({ storage, journal }), storage };
+    page.connected.transport.reachable = false;
+    let text = await page.connected.client.open('notes', Text);
+    page.storage.holdWrites = true;
+    text.insert(0, 'first page');
+    page = reload(w, page, disk, journal);
+    page.connected.transport.reachable = false;
+    page.storage.holdWrites = true;
+    text = await page.connected.client.open('notes', Text);
+    text.insert(10, ', second page');
+    const id = page.connected.client.client!;
+    expect(journal.entries('').map(([key]) => key).sort()).toEqual([`${id}/notes/1`, `${id}/notes/2`]);
+    page = reload(w, page, disk, journal);
+    const restored = await page.connected.client.open('notes', Text);
+    expect(restored.toString()).toBe('first page, second page');
+    expect(page.connected.client.pending).toBe(2);
+    await page.connected.client.synced();
+    expect(journal.size).toBe(0);
+    expect((await w.client().client.open('notes', Text)).toString()).toBe('first page, second page');
+  });
+
   it('removes entries once a storage write holds them', async () => {
     w = world();
     const journal = new MemoryJournal();
