@@ -8,7 +8,7 @@ import { VersionVector } from '../clock/index.js';
 import { ReplicatedBase, type Origin, type ReplicatedOptions } from '../replicated.js';
 import { deltaBase } from '../wire.js';
 import type { DeletionRecord, RangeRecord, RunRecord, SequenceModel } from './model.js';
-import { NONE, Span, SpanTree, type IndexEntry, type Leaf } from './tree.js';
+import { IndexEntry, NONE, Span, SpanTree, type Leaf } from './tree.js';
 
 /** One step of a change in Quill Delta form: keep, insert or delete items. */
 export type DeltaOp<C> = { readonly retain: number } | { readonly insert: C } | { readonly delete: number };
@@ -232,7 +232,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
     }
     let entry: IndexEntry<C>;
     if (tail === undefined || tail.end < span.ctr) {
-      entry = { start: span.ctr, end: span.ctr + span.len, pieces: [span] };
+      entry = new IndexEntry<C>(span);
       runs.push(entry);
     } else {
       const r = runAt(runs, span.ctr);
@@ -242,7 +242,7 @@ export abstract class Sequence<C> extends ReplicatedBase<SequenceModel<C>, Seque
         run.end += span.len;
         run.pieces.push(span);
       } else {
-        entry = { start: span.ctr, end: span.ctr + span.len, pieces: [span] };
+        entry = new IndexEntry<C>(span);
         runs.splice(r + 1, 0, entry);
       }
     }

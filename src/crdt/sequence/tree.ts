@@ -75,11 +75,18 @@ export class Span<C> {
 }
 
 /** An id-index entry: consecutive counters `start .. end − 1` of one replica and the spans holding them. */
-export interface IndexEntry<C> {
+export class IndexEntry<C> {
   start: number;
   end: number;
   /** Spans holding the entry's items, by counter. */
   pieces: Span<C>[];
+
+  /** An entry holding `span` alone. */
+  constructor(span: Span<C>) {
+    this.start = span.ctr;
+    this.end = span.ctr + span.len;
+    this.pieces = Array.of(span);
+  }
 }
 
 /** A leaf: spans in document order. */
@@ -344,22 +351,24 @@ export class SpanTree<C> {
    * them. Clears the links.
    */
   build(head: Span<C> | undefined): void {
-    const leaves: Leaf<C>[] = [];
-    let leaf = new Leaf<C>();
+    const all: Span<C>[] = [];
     for (let s = head; s !== undefined; ) {
-      if (leaf.spans.length === BUILD_FILL) {
-        leaves.push(leaf);
-        leaf = new Leaf<C>();
-      }
-      leaf.spans.push(s);
-      s.leaf = leaf;
-      leaf.size += s.len;
-      if (!s.deleted) leaf.len += s.len;
+      all.push(s);
       const next: Span<C> | undefined = s.link;
       s.link = undefined;
       s = next;
     }
-    leaves.push(leaf);
+    const leaves: Leaf<C>[] = [];
+    for (let i = 0; i === 0 || i < all.length; i += BUILD_FILL) {
+      const leaf = new Leaf<C>();
+      leaf.spans = all.slice(i, i + BUILD_FILL);
+      for (const s of leaf.spans) {
+        s.leaf = leaf;
+        leaf.size += s.len;
+        if (!s.deleted) leaf.len += s.len;
+      }
+      leaves.push(leaf);
+    }
     for (let i = 1; i < leaves.length; i++) {
       leaves[i - 1]!.next = leaves[i];
       leaves[i]!.prev = leaves[i - 1];
