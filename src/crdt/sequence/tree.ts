@@ -74,9 +74,12 @@ export class Span<C> {
   }
 }
 
-/** An id-index entry: consecutive counters `start .. end − 1` of one replica and the spans holding them. */
+/**
+ * An id-index entry: consecutive counters of one replica, from its first piece's up to
+ * `end − 1`, and the spans holding them. (The engine keeps each entry's first counter in
+ * a separate array of numbers, which lookups search.)
+ */
 export class IndexEntry<C> {
-  start: number;
   end: number;
   /** Spans holding the entry's items, by counter. */
   pieces: Span<C>[];
@@ -89,7 +92,6 @@ export class IndexEntry<C> {
    * at twenty times the cost).
    */
   constructor(span: Span<C>) {
-    this.start = span.ctr;
     this.end = span.ctr + span.len;
     this.pieces = [span].slice();
   }
